@@ -1,0 +1,11 @@
+namespace QemuSharp.Cli;
+
+/// <summary>Front end of the <c>SystemMode</c> mode.</summary>
+public static class SystemMode
+{
+    public static int Run(string[] args)
+    {
+        Console.Error.WriteLine("qemusharp: this mode is not built yet");
+        return 1;
+    }
+}

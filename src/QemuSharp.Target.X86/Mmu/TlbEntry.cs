@@ -1,0 +1,38 @@
+namespace QemuSharp.Target.X86.Mmu;
+
+/// <summary>
+/// One entry of the soft TLB (design.md #2): the guest page it maps for each kind of access and
+/// the distance from guest address to host address. A tag that can never equal a page address
+/// (<see cref="Invalid"/>) sends that kind of access to the slow path: unmapped pages, pages
+/// without the permission, and pages holding translated code (for writes).
+/// </summary>
+public struct TlbEntry
+{
+    public const ulong Invalid = 1;
+
+    public ulong ReadTag;
+    public ulong WriteTag;
+    public ulong FetchTag;
+    public long Addend;
+}
+
+/// <summary>Kinds of guest memory access, as a page-table walker or mapping table checks them.</summary>
+public enum Access : byte
+{
+    Read,
+    Write,
+    Fetch,
+}
+
+/// <summary>What a TLB miss needs: the host address of a guest page and what it allows.</summary>
+public readonly record struct PageTranslation(nint HostPage, bool Readable, bool Writable, bool Executable);
+
+/// <summary>
+/// Resolves guest virtual pages to host memory: the guest mapping table in user mode, the page
+/// walker over guest physical RAM in system mode. Throws <see cref="Cpu.GuestFault"/> when the
+/// access is not allowed.
+/// </summary>
+public interface IGuestMmu
+{
+    PageTranslation Translate(ulong pageAddress, Access access);
+}

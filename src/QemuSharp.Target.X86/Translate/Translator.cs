@@ -1,0 +1,84 @@
+using Iced.Intel;
+using QemuSharp.Target.X86.Cpu;
+using QemuSharp.Target.X86.Mmu;
+
+namespace QemuSharp.Target.X86.Translate;
+
+/// <summary>
+/// Decodes guest code into translation blocks (design.md #3). A block ends after a control
+/// transfer, a SYSCALL, at a page boundary or at <see cref="MaxOps"/> instructions.
+/// </summary>
+public sealed unsafe class Translator
+{
+    public const int MaxOps = 128;
+    private const int MaxInstructionLength = 15;
+
+    private readonly byte[] _code = new byte[(int)SoftTlb.PageSize + MaxInstructionLength];
+    private readonly List<Op> _ops = new(MaxOps);
+
+    /// <summary>Called for each instruction that has no handler (for -d logging).</summary>
+    public Action<Instruction>? OnUnsupported { get; set; }
+
+    /// <summary>Limits blocks to one instruction (-one-insn-per-tb).</summary>
+    public bool OneInstructionPerBlock { get; set; }
+
+    public X86Block Translate(X86Cpu cpu, ulong pc, ulong mode)
+    {
+        ulong page = pc & SoftTlb.PageMask;
+        int offset = (int)(pc - page);
+        int available = (int)SoftTlb.PageSize - offset;
+        new ReadOnlySpan<byte>(cpu.Tlb.FetchPage(page) + offset, available).CopyTo(_code);
+        int length = available;
+        bool nextPageMissing = false;
+        try
+        {
+            byte* next = cpu.Tlb.FetchPage(page + SoftTlb.PageSize);
+            new ReadOnlySpan<byte>(next, MaxInstructionLength).CopyTo(_code.AsSpan(available));
+            length += MaxInstructionLength;
+        }
+        catch (GuestFault)
+        {
+            nextPageMissing = true;
+        }
+
+        var decoder = Decoder.Create(64, new ByteArrayCodeReader(_code, 0, length), pc, DecoderOptions.None);
+        _ops.Clear();
+        bool endsInBranch = false;
+        ulong lastByte = pc;
+        while (_ops.Count < MaxOps)
+        {
+            ulong ip = decoder.IP;
+            if (ip - page >= SoftTlb.PageSize)
+                break;
+            decoder.Decode(out Instruction insn);
+            if (decoder.LastError == DecoderError.NoMoreBytes && nextPageMissing)
+            {
+                if (_ops.Count > 0)
+                    break;
+                // The first instruction runs into a page we cannot fetch: that page faults.
+                cpu.Tlb.FetchPage(page + SoftTlb.PageSize);
+            }
+            var op = new Op();
+            OperandDecoder.Fill(ref op, insn);
+            if (insn.IsInvalid || !Binder.Bind(ref op))
+            {
+                op.Exec = &Exec.SystemHandlers.Undefined;
+                if (!insn.IsInvalid)
+                    OnUnsupported?.Invoke(insn);
+            }
+            _ops.Add(op);
+            lastByte = insn.NextIP - 1;
+            if (insn.IsInvalid || EndsBlock(insn))
+            {
+                endsInBranch = !insn.IsInvalid && insn.FlowControl != FlowControl.Next;
+                break;
+            }
+            if (OneInstructionPerBlock)
+                break;
+        }
+        return new X86Block(pc, mode, page, lastByte & SoftTlb.PageMask, [.. _ops], endsInBranch);
+    }
+
+    private static bool EndsBlock(in Instruction i) =>
+        i.FlowControl != FlowControl.Next || i.Mnemonic is Mnemonic.Syscall or Mnemonic.Cpuid;
+}

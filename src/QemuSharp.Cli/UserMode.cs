@@ -1,11 +1,7 @@
 namespace QemuSharp.Cli;
 
-/// <summary>Front end of the <c>UserMode</c> mode.</summary>
+/// <summary>Front end of the <c>x86_64</c> mode (qemu-x86_64).</summary>
 public static class UserMode
 {
-    public static int Run(string[] args)
-    {
-        Console.Error.WriteLine("qemusharp: this mode is not built yet");
-        return 1;
-    }
+    public static int Run(string[] args) => LinuxUser.UserModeMain.Run(args);
 }

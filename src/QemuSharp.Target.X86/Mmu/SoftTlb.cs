@@ -89,7 +89,12 @@ public sealed unsafe class SoftTlb
     public byte* Fill(ulong address, Access access)
     {
         ulong page = address & PageMask;
-        PageTranslation t = Mmu.Translate(page, access);
+        if (!Mmu.Translate(page, access, out PageTranslation t))
+        {
+            // #PF error code: P (present), W/R, U/S (user mode), I/D (instruction fetch).
+            uint error = (t.Present ? 1u : 0) | (access == Access.Write ? 2u : 0) | 4u | (access == Access.Fetch ? 16u : 0);
+            throw _cpu.Fault.Set(Vector.PF, error, address, t.Present);
+        }
         ref TlbEntry e = ref Entry(address);
         long addend = t.HostPage - (long)page;
         if (e.Addend != addend || (e.ReadTag != page && e.WriteTag != page && e.FetchTag != page))

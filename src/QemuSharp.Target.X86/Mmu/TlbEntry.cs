@@ -25,14 +25,14 @@ public enum Access : byte
 }
 
 /// <summary>What a TLB miss needs: the host address of a guest page and what it allows.</summary>
-public readonly record struct PageTranslation(nint HostPage, bool Readable, bool Writable, bool Executable);
+public readonly record struct PageTranslation(nint HostPage, bool Readable, bool Writable, bool Executable, bool Present);
 
 /// <summary>
 /// Resolves guest virtual pages to host memory: the guest mapping table in user mode, the page
-/// walker over guest physical RAM in system mode. Throws <see cref="Cpu.GuestFault"/> when the
-/// access is not allowed.
+/// walker over guest physical RAM in system mode.
 /// </summary>
 public interface IGuestMmu
 {
-    PageTranslation Translate(ulong pageAddress, Access access);
+    /// <summary>Returns false when the access is not allowed (the caller raises #PF).</summary>
+    bool Translate(ulong pageAddress, Access access, out PageTranslation translation);
 }

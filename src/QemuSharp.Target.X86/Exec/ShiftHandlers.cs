@@ -18,13 +18,14 @@ public static class ShiftHandlers
     {
         int size = op.Size;
         int count = (int)(Read1(c, ref op) & (size == 8 ? 63u : 31u));
+        ulong a = ReadModify0(c, ref op, out ulong ea);
         if (count == 0)
         {
-            // The destination is still read (and may fault), but nothing changes.
-            ReadModify0(c, ref op, out _);
+            // Nothing changes, but a 32-bit register destination is still written, which zeroes its upper half.
+            if (op.Kind0 == OperandKind.Gpr && size == 4)
+                SetReg(c, op.Reg0, 4, a);
             return;
         }
-        ulong a = ReadModify0(c, ref op, out ulong ea);
         Write0(c, ref op, ea, Shift(c, (ShiftOp)op.Cond, size, a, count));
     }
 
@@ -121,7 +122,11 @@ public static class ShiftHandlers
         int count = (int)(Read(c, ref op, op.Kind2, op.Reg2, 1) & (size == 8 ? 63u : 31u));
         ulong a = ReadModify0(c, ref op, out ulong ea);
         if (count == 0)
+        {
+            if (op.Kind0 == OperandKind.Gpr && size == 4)
+                SetReg(c, op.Reg0, 4, a);
             return;
+        }
         ulong mask = X86Cpu.Mask(size), msb = 1UL << (bits - 1);
         ulong b = GetReg(c, op.Reg1, size);
         ulong r;

@@ -65,7 +65,10 @@ public sealed partial class Qcow2Image : BlockDriver
     internal IReadOnlyList<ulong> L1 => _l1;
 
     /// <summary>Opens a qcow2 image; the caller attaches the backing node with <see cref="SetBacking"/>.</summary>
-    public static Qcow2Image Open(BlockDriver file, bool readOnly)
+    public static Qcow2Image Open(BlockDriver file, bool readOnly) => OpenForCheck(file, readOnly, false);
+
+    /// <summary>Opens without repairing a dirty image when <paramref name="forCheck"/> (the check command repairs itself).</summary>
+    public static Qcow2Image OpenForCheck(BlockDriver file, bool readOnly, bool forCheck)
     {
         var first = new byte[Math.Min(file.Length, 1L << 21) < 512 ? 512 : (int)Math.Min(file.Length, 1L << 21)];
         file.Read(0, first);
@@ -77,7 +80,7 @@ public sealed partial class Qcow2Image : BlockDriver
         if (header.CryptMethod != 0)
             throw new BlockException("Parameter 'encrypt.key-secret' is required for cipher");
         var image = new Qcow2Image(file, header, readOnly);
-        if (!readOnly)
+        if (!readOnly && !forCheck)
             image.PrepareForWriting();
         return image;
     }

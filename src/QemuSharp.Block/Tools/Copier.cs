@@ -60,7 +60,7 @@ internal sealed class Copier
             {
                 var e = ChainStatus.Get(source, at, want);
                 status = e.Status;
-                n = e.Length;
+                n = Align(at, e.Length, length, ref status);
             }
             if ((status & BlockStatus.Zero) != 0 && _minSparse != 0)
             {
@@ -77,6 +77,25 @@ internal sealed class Copier
                 WriteSparse(targetOffset + at, buffer);
             Advance(ref at, n);
         }
+    }
+
+    /// <summary>
+    /// Keeps chunks on target cluster boundaries: a zero run shorter than a cluster is read as
+    /// data, and a data run is extended to the end of its last cluster.
+    /// </summary>
+    private long Align(long at, long n, long length, ref BlockStatus status)
+    {
+        if (_target is not Qcow2Image qcow2 || (at & (qcow2.ClusterSize - 1)) != 0)
+            return n;
+        long cluster = qcow2.ClusterSize;
+        if ((status & BlockStatus.Zero) != 0)
+        {
+            if (n >= cluster || at + n == length)
+                return at + n == length ? n : n & ~(cluster - 1);
+            status = BlockStatus.Data;
+        }
+        long end = Math.Min(length, (at + n + cluster - 1) & ~(cluster - 1));
+        return Math.Min(end - at, ChunkSize);
     }
 
     private void Advance(ref long at, long n)

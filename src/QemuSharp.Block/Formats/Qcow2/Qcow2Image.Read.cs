@@ -34,7 +34,7 @@ public sealed partial class Qcow2Image
         if (_entryWords == 1)
         {
             if ((word & ZeroFlag) != 0)
-                return new Mapping(Kind.Zero, host, length, word);
+                return new Mapping(Kind.Zero, host == 0 ? 0 : host + inOffset, length, word);
             return host == 0 ? new Mapping(Kind.Unallocated, 0, length, word) : new Mapping(Kind.Data, host + inOffset, length, word);
         }
         return MapSubclusters(table[index + 1], host, inOffset, length, word);
@@ -54,7 +54,7 @@ public sealed partial class Qcow2Image
         while (last + 1 < 32 && ((last + 1) << subBits) < inOffset + length && KindOf(last + 1) == kind)
             last++;
         int run = Math.Min(length, ((last + 1) << subBits) - inOffset);
-        return new Mapping(kind, kind == Kind.Data ? host + inOffset : host, run, word);
+        return new Mapping(kind, host == 0 ? 0 : host + inOffset, run, word);
     }
 
     public override void Read(long offset, Span<byte> buffer)
@@ -171,19 +171,18 @@ public sealed partial class Qcow2Image
                 var m = MapCluster(at >> _clusterBits, inOffset, (int)Math.Min(length - done, ClusterSize - inOffset));
                 if (done == 0)
                     first = m;
-                else if (m.Kind != first.Kind || (m.Kind == Kind.Data && m.Host != first.Host + done)
-                    || (m.Kind == Kind.Zero && (first.Host == 0) != (m.Host == 0)))
+                else if (m.Kind != first.Kind || (first.Host == 0) != (m.Host == 0) || (m.Host != 0 && m.Host != first.Host + done))
                     break;
                 done += m.Length;
             }
+            var mapped = first.Host != 0 ? BlockStatus.OffsetValid : BlockStatus.None;
+            long host = first.Host != 0 ? first.Host : -1;
             return first.Kind switch
             {
-                Kind.Unallocated => new BlockExtent(done, BlockStatus.None),
-                Kind.Zero when first.Host != 0 => new BlockExtent(done,
-                    BlockStatus.Allocated | BlockStatus.Zero | BlockStatus.OffsetValid, first.Host + (offset & mask)),
-                Kind.Zero => new BlockExtent(done, BlockStatus.Allocated | BlockStatus.Zero),
+                Kind.Unallocated => new BlockExtent(done, mapped, host),
+                Kind.Zero => new BlockExtent(done, BlockStatus.Allocated | BlockStatus.Zero | mapped, host),
                 Kind.Compressed => new BlockExtent(done, BlockStatus.Allocated | BlockStatus.Data | BlockStatus.Compressed),
-                _ => new BlockExtent(done, BlockStatus.Allocated | BlockStatus.Data | BlockStatus.OffsetValid, first.Host),
+                _ => new BlockExtent(done, BlockStatus.Allocated | BlockStatus.Data | mapped, host),
             };
         }
     }

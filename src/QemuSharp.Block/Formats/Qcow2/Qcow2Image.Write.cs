@@ -164,7 +164,8 @@ public sealed partial class Qcow2Image
             {
                 long current = _freeByteOffset >> _clusterBits;
                 bool crosses = ((_freeByteOffset + packed.Length - 1) >> _clusterBits) > current;
-                if (!crosses || Refcounts.EndCluster == current + 1)
+                bool room = Refcounts.Get(current) < Refcounts.MaxRefcount;
+                if (room && (!crosses || Refcounts.EndCluster == current + 1))
                 {
                     Refcounts.Update(current, 1);
                     start = _freeByteOffset;

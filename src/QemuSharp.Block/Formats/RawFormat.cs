@@ -14,7 +14,8 @@ public sealed class RawFormat : BlockDriver
 
     public override string FormatName => "raw";
 
-    public override long Length => _file.Length;
+    /// <summary>QEMU counts whole 512-byte sectors; the partial last one reads as zeros past EOF.</summary>
+    public override long Length => (_file.Length + 511) & ~511L;
 
     public override BlockDriver File => _file;
 

@@ -172,7 +172,7 @@ internal static class InfoCommand
             string date = DateTimeOffset.FromUnixTimeSeconds(s.DateSeconds).ToLocalTime()
                 .ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             ulong secs = s.VmClockNanoseconds / 1_000_000_000;
-            string clock = $"{secs / 3600:0000}:{secs / 60 % 60:00}:{secs % 60:00}.{s.VmClockNanoseconds / 1_000_000 % 1000:000}";
+            string clock = $"{secs / 3600:00}:{secs / 60 % 60:00}:{secs % 60:00}.{s.VmClockNanoseconds / 1_000_000 % 1000:000}";
             string icount = s.Icount == ulong.MaxValue ? "" : s.Icount.ToString(CultureInfo.InvariantCulture);
             w.WriteLine($"{s.Id,-9} {s.Name,-16} {Sizes.Human((long)s.VmStateSize),8}{date,20}{clock,13}{icount,11}");
         }

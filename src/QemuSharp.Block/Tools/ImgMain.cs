@@ -18,6 +18,7 @@ public static class ImgMain
         ["map"] = MapCommand.Run,
         ["compare"] = CompareCommand.Run,
         ["resize"] = ResizeCommand.Run,
+        ["snapshot"] = SnapshotCommand.Run,
     };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

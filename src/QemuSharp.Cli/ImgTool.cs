@@ -1,11 +1,9 @@
+using QemuSharp.Block.Tools;
+
 namespace QemuSharp.Cli;
 
-/// <summary>Front end of the <c>ImgTool</c> mode.</summary>
+/// <summary>Front end of the <c>img</c> mode (QEMU's qemu-img).</summary>
 public static class ImgTool
 {
-    public static int Run(string[] args)
-    {
-        Console.Error.WriteLine("qemusharp: this mode is not built yet");
-        return 1;
-    }
+    public static int Run(string[] args) => ImgMain.Run(args, Console.Out, Console.Error);
 }

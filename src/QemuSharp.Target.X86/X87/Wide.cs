@@ -1,0 +1,140 @@
+namespace QemuSharp.Target.X86.X87;
+
+/// <summary>
+/// A 128-bit-significand binary float used inside the transcendental instructions, so that
+/// their results are accurate well beyond the 64 bits they are rounded to. Value is
+/// Significand * 2^(Exponent-127); operations truncate.
+/// </summary>
+internal readonly struct Wide
+{
+    public readonly UInt128 Significand;
+    public readonly int Exponent;
+    public readonly bool Negative;
+
+    private Wide(bool negative, int exponent, UInt128 significand)
+    {
+        Negative = negative;
+        Exponent = exponent;
+        Significand = significand;
+    }
+
+    public static Wide Create(bool negative, int exponent, UInt128 significand)
+    {
+        if (significand == 0)
+        {
+            return default;
+        }
+        int lz = (int)UInt128.LeadingZeroCount(significand);
+        return new Wide(negative, exponent - lz, significand << lz);
+    }
+
+    public static Wide FromFloat80(Float80 v)
+    {
+        if (v.IsZero)
+        {
+            return default;
+        }
+        int e = Float80.Unpack(v, out ulong s);
+        return new Wide(v.IsNegative, e, (UInt128)s << 64);
+    }
+
+    public static Wide FromInt(long value) =>
+        Create(value < 0, 127, (UInt128)(value < 0 ? (ulong)-value : (ulong)value));
+
+    public static Wide Constant(int exponent, ulong high, ulong low) =>
+        new(false, exponent, new UInt128(high, low));
+
+    public static Wide One => new(false, 0, (UInt128)1 << 127);
+
+    public bool IsZero => Significand == 0;
+
+    public Wide Negate() => new(!Negative, Exponent, Significand);
+
+    public Wide Abs() => new(false, Exponent, Significand);
+
+    public Wide Scale(int n) => IsZero ? this : new Wide(Negative, Exponent + n, Significand);
+
+    public static Wide operator *(Wide a, Wide b)
+    {
+        if (a.IsZero || b.IsZero)
+        {
+            return default;
+        }
+        ulong ah = (ulong)(a.Significand >> 64);
+        ulong al = (ulong)a.Significand;
+        ulong bh = (ulong)(b.Significand >> 64);
+        ulong bl = (ulong)b.Significand;
+        UInt128 hl = Math.BigMul(ah, bl);
+        UInt128 lh = Math.BigMul(al, bh);
+        UInt128 mid = (ulong)hl + (UInt128)(ulong)lh + (Math.BigMul(al, bl) >> 64);
+        UInt128 high = Math.BigMul(ah, bh) + (hl >> 64) + (lh >> 64) + (mid >> 64);
+        return Create(a.Negative ^ b.Negative, a.Exponent + b.Exponent + 1, high);
+    }
+
+    public static Wide operator -(Wide a, Wide b) => a + b.Negate();
+
+    public static Wide operator +(Wide a, Wide b)
+    {
+        if (a.IsZero)
+        {
+            return b;
+        }
+        if (b.IsZero)
+        {
+            return a;
+        }
+        if (a.Exponent < b.Exponent || (a.Exponent == b.Exponent && a.Significand < b.Significand))
+        {
+            (a, b) = (b, a);
+        }
+        int shift = a.Exponent - b.Exponent + 1;
+        UInt128 sa = a.Significand >> 1;
+        UInt128 sb = shift >= 128 ? 0 : b.Significand >> shift;
+        UInt128 sum = a.Negative == b.Negative ? sa + sb : sa - sb;
+        return Create(a.Negative, a.Exponent + 1, sum);
+    }
+
+    public static Wide operator /(Wide a, Wide b)
+    {
+        if (a.IsZero)
+        {
+            return default;
+        }
+        UInt128 d = b.Significand;
+        UInt128 r = a.Significand;
+        bool first = r >= d;
+        if (first)
+        {
+            r -= d;
+        }
+        UInt128 q = first ? 1u : 0u;
+        for (int i = 1; i < 128; i++)
+        {
+            bool carry = (r >> 127) != 0;
+            r <<= 1;
+            bool bit = carry || r >= d;
+            if (bit)
+            {
+                r -= d;
+            }
+            q = (q << 1) | (bit ? 1u : 0u);
+        }
+        return Create(a.Negative ^ b.Negative, a.Exponent - b.Exponent, q);
+    }
+
+    public Wide DivideBy(ulong n)
+    {
+        UInt128 q = Significand / n;
+        int lz = (int)UInt128.LeadingZeroCount(q);
+        UInt128 rem = Significand - q * n;
+        UInt128 extra = lz == 0 ? 0 : (rem << lz) / n;
+        return Create(Negative, Exponent, (q << lz) | extra).Scale(-lz);
+    }
+
+    /// <summary>Rounds to an 80-bit register value by the rounding control at 64 bits (no precision control).</summary>
+    public Float80 ToFloat80(ushort cw, ref X87Flags flags)
+    {
+        ushort fullPrecision = (ushort)(cw | 0x0300);
+        return Rounding.ToExtended(Negative, Exponent, Significand | 1, fullPrecision, ref flags);
+    }
+}

@@ -1,5 +1,5 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using HostSse = System.Runtime.Intrinsics.X86.Sse;
 using Xmm = System.Runtime.Intrinsics.Vector128<byte>;
 
 namespace QemuSharp.Target.X86.Sse;
@@ -13,8 +13,8 @@ namespace QemuSharp.Target.X86.Sse;
 /// </summary>
 public static class Reciprocal
 {
-    public static Xmm Rcpps(Xmm b) => Sse.IsSupported ? Sse.Reciprocal(b.AsSingle()).AsByte() : Map(b, 4, rsqrt: false);
-    public static Xmm Rsqrtps(Xmm b) => Sse.IsSupported ? Sse.ReciprocalSqrt(b.AsSingle()).AsByte() : Map(b, 4, rsqrt: true);
+    public static Xmm Rcpps(Xmm b) => HostSse.IsSupported ? HostSse.Reciprocal(b.AsSingle()).AsByte() : Map(b, 4, rsqrt: false);
+    public static Xmm Rsqrtps(Xmm b) => HostSse.IsSupported ? HostSse.ReciprocalSqrt(b.AsSingle()).AsByte() : Map(b, 4, rsqrt: true);
 
     /// <summary>The scalar forms approximate the source's low single and keep DEST's upper 96 bits.</summary>
     public static Xmm Rcpss(Xmm a, Xmm b)

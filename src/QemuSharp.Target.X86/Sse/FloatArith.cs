@@ -98,27 +98,46 @@ public static class FloatArith
     /// <summary>
     /// DPPS/DPPD: imm8[7:4] (DPPD: [5:4]) selects the products summed, each step rounded as Intel's
     /// pseudo-code orders it; imm8[3:0] (DPPD: [1:0]) selects the elements that receive the sum.
+    /// The multiplications, then each level of additions, are separate steps: an unmasked exception
+    /// in one step ends the instruction before the next, whose operands may be denormal products.
     /// </summary>
     public static bool DotProduct(bool isDouble, Xmm a, Xmm b, byte imm, ref uint mxcsr, out Xmm result)
     {
         ref readonly FloatFormat f = ref FloatLanes.Format(isDouble);
-        var env = new FpEnv(mxcsr);
         int n = FloatLanes.Count(isDouble, false);
+        result = default;
         Span<ulong> products = stackalloc ulong[4];
+        var env = new FpEnv(mxcsr);
         for (int i = 0; i < n; i++)
         {
             products[i] = (imm & (0x10 << i)) != 0
                 ? SoftFloat.Mul(f, FloatLanes.Get(a, isDouble, i), FloatLanes.Get(b, isDouble, i), ref env)
                 : 0;
         }
-        ulong sum = isDouble
-            ? SoftFloat.Add(f, products[0], products[1], ref env)
-            : SoftFloat.Add(f, SoftFloat.Add(f, products[0], products[1], ref env), SoftFloat.Add(f, products[2], products[3], ref env), ref env);
-        result = default;
+        if (!Mxcsr.Commit(ref mxcsr, env.Flags))
+        {
+            return false;
+        }
+        env = new FpEnv(mxcsr);
+        ulong sum = SoftFloat.Add(f, products[0], products[1], ref env);
+        if (!isDouble)
+        {
+            ulong upper = SoftFloat.Add(f, products[2], products[3], ref env);
+            if (!Mxcsr.Commit(ref mxcsr, env.Flags))
+            {
+                return false;
+            }
+            env = new FpEnv(mxcsr);
+            sum = SoftFloat.Add(f, sum, upper, ref env);
+        }
+        if (!Mxcsr.Commit(ref mxcsr, env.Flags))
+        {
+            return false;
+        }
         for (int i = 0; i < n; i++)
         {
             FloatLanes.Set(ref result, isDouble, i, (imm & (1 << i)) != 0 ? sum : 0);
         }
-        return Mxcsr.Commit(ref mxcsr, env.Flags);
+        return true;
     }
 }

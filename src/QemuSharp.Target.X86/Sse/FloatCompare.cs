@@ -17,7 +17,7 @@ public static class FloatCompare
         if (f.IsNaN(a) || f.IsNaN(b))
         {
             env.Flags |= Mxcsr.InvalidFlag;
-            return b;
+            return env.Daz && f.IsDenormal(b) ? b & f.SignBit : b;
         }
         a = SoftFloat.Operand(f, a, ref env);
         b = SoftFloat.Operand(f, b, ref env);

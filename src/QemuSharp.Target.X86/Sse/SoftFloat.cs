@@ -38,6 +38,7 @@ internal struct FpEnv(uint mxcsr)
     public readonly bool Daz = (mxcsr & Mxcsr.DenormalsAreZeros) != 0;
     public readonly bool Ftz = (mxcsr & Mxcsr.FlushToZero) != 0;
     public readonly bool UnderflowMasked = (mxcsr & (Mxcsr.UnderflowFlag << (int)Mxcsr.MaskShift)) != 0;
+    public readonly bool OverflowMasked = (mxcsr & (Mxcsr.OverflowFlag << (int)Mxcsr.MaskShift)) != 0;
     public uint Flags;
 
     public const int Nearest = 0, Down = 1, Up = 2, TowardZero = 3;
@@ -69,6 +70,9 @@ internal static class SoftFloat
         }
         return x;
     }
+
+    /// <summary>Divide-by-zero outranks the denormal-operand exception, so the divisor is classified first.</summary>
+    private static bool IsZeroAfterDaz(in FloatFormat f, ulong x, in FpEnv env) => f.IsZero(x) || (env.Daz && f.IsDenormal(x));
 
     public static ulong PropagateNaN(in FloatFormat f, ulong a, ulong b, ref FpEnv env)
     {
@@ -115,15 +119,21 @@ internal static class SoftFloat
             _ => 0,
         };
         int biased = e + f.Bias;
+        bool exactUnbounded = (sig & roundMask) == 0;
         if (biased >= f.MaxExp)
         {
-            return Overflow(f, sign, ref env);
+            return Overflow(f, sign, exactUnbounded, ref env);
         }
         bool tiny = false;
         if (biased <= 0)
         {
             tiny = biased < 0 || sig + increment < (1UL << 63);
-            if (tiny && env.Ftz && env.UnderflowMasked)
+            if (tiny && !env.UnderflowMasked)
+            {
+                env.Flags |= exactUnbounded ? Mxcsr.UnderflowFlag : Mxcsr.UnderflowFlag | Mxcsr.PrecisionFlag;
+                return signBits;
+            }
+            if (tiny && env.Ftz)
             {
                 env.Flags |= Mxcsr.UnderflowFlag | Mxcsr.PrecisionFlag;
                 return signBits;
@@ -140,21 +150,27 @@ internal static class SoftFloat
         ulong packed = ((ulong)(biased - 1) << f.FracBits) + m;
         if (packed >= f.Infinity)
         {
-            return Overflow(f, sign, ref env);
-        }
-        if (tiny && (roundBits != 0 || !env.UnderflowMasked))
-        {
-            env.Flags |= Mxcsr.UnderflowFlag;
+            return Overflow(f, sign, exactUnbounded, ref env);
         }
         if (roundBits != 0)
         {
-            env.Flags |= Mxcsr.PrecisionFlag;
+            env.Flags |= tiny ? Mxcsr.UnderflowFlag | Mxcsr.PrecisionFlag : Mxcsr.PrecisionFlag;
         }
         return signBits | packed;
     }
 
-    private static ulong Overflow(in FloatFormat f, bool sign, ref FpEnv env)
+    /// <summary>
+    /// A masked overflow gives infinity or the largest finite value, by rounding mode, and is inexact.
+    /// An unmasked one (#XM follows, no result is stored) is inexact only if rounding the value with
+    /// an unbounded exponent was; the same holds for an unmasked underflow.
+    /// </summary>
+    private static ulong Overflow(in FloatFormat f, bool sign, bool exactUnbounded, ref FpEnv env)
     {
+        if (!env.OverflowMasked)
+        {
+            env.Flags |= exactUnbounded ? Mxcsr.OverflowFlag : Mxcsr.OverflowFlag | Mxcsr.PrecisionFlag;
+            return f.Infinity;
+        }
         env.Flags |= Mxcsr.OverflowFlag | Mxcsr.PrecisionFlag;
         bool toInfinity = env.Rounding switch
         {
@@ -274,6 +290,15 @@ internal static class SoftFloat
         }
         bool sign = f.Sign(a) != f.Sign(b);
         ulong signBits = sign ? f.SignBit : 0;
+        if (IsZeroAfterDaz(f, b, env) && !f.IsInfinity(a))
+        {
+            if (IsZeroAfterDaz(f, a, env))
+            {
+                return Invalid(f, ref env);
+            }
+            env.Flags |= Mxcsr.DivideByZeroFlag;
+            return signBits | f.Infinity;
+        }
         a = Operand(f, a, ref env);
         b = Operand(f, b, ref env);
         if (f.IsInfinity(a))
@@ -283,15 +308,6 @@ internal static class SoftFloat
         if (f.IsInfinity(b))
         {
             return signBits;
-        }
-        if (f.IsZero(b))
-        {
-            if (f.IsZero(a))
-            {
-                return Invalid(f, ref env);
-            }
-            env.Flags |= Mxcsr.DivideByZeroFlag;
-            return signBits | f.Infinity;
         }
         if (f.IsZero(a))
         {
@@ -315,14 +331,18 @@ internal static class SoftFloat
         {
             return PropagateNaN(f, a, a, ref env);
         }
+        if (env.Daz && f.IsDenormal(a))
+        {
+            return a & f.SignBit;
+        }
+        if (f.Sign(a) && !f.IsZero(a))
+        {
+            return Invalid(f, ref env);
+        }
         a = Operand(f, a, ref env);
         if (f.IsZero(a))
         {
             return a;
-        }
-        if (f.Sign(a))
-        {
-            return Invalid(f, ref env);
         }
         if (f.IsInfinity(a))
         {

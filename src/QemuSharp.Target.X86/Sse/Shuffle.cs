@@ -10,10 +10,11 @@ public static class Shuffle
     /// <summary>PSHUFB: byte i of the result is 0 if source byte i has bit 7 set, else DEST[source[i] &amp; 15].</summary>
     public static Xmm Pshufb(Xmm a, Xmm b)
     {
-        if (Ssse3.IsSupported)
-        {
-            return Ssse3.Shuffle(a, b);
-        }
+        return Ssse3.IsSupported ? Ssse3.Shuffle(a, b) : PshufbSoftware(a, b);
+    }
+
+    internal static Xmm PshufbSoftware(Xmm a, Xmm b)
+    {
         Xmm r = default;
         for (int i = 0; i < 16; i++)
         {

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Iced.Intel;
+using QemuSharp.Target.X86.Sse;
 using Xmm = System.Runtime.Intrinsics.Vector128<byte>;
 
 namespace QemuSharp.Target.X86.Tests.Sse;
@@ -51,10 +52,10 @@ internal sealed class MachineState
     public bool SameAs(MachineState other)
         => X0 == other.X0 && X1 == other.X1 && X2 == other.X2 && Mxcsr == other.Mxcsr && Faulted == other.Faulted
            && Rax == other.Rax && Rcx == other.Rcx && Rdx == other.Rdx
-           && (Rflags & 0x8D5) == (other.Rflags & 0x8D5);
+           && (Rflags & SseEflags.Arithmetic) == (other.Rflags & SseEflags.Arithmetic);
 
     public override string ToString()
-        => $"xmm0={Hex(X0)} xmm1={Hex(X1)} xmm2={Hex(X2)} mxcsr={Mxcsr:X4} flags={Rflags & 0x8D5:X3} rax={Rax:X} rcx={Rcx:X} rdx={Rdx:X}{(Faulted != 0 ? $" fault={Faulted}" : "")}";
+        => $"xmm0={Hex(X0)} xmm1={Hex(X1)} xmm2={Hex(X2)} mxcsr={Mxcsr:X4} flags={Rflags & SseEflags.Arithmetic:X3} rax={Rax:X} rcx={Rcx:X} rdx={Rdx:X}{(Faulted != 0 ? $" fault={Faulted}" : "")}";
 
     private static string Hex(Xmm v) => $"{v.AsUInt64().GetElement(1):X16}{v.AsUInt64().GetElement(0):X16}";
 }

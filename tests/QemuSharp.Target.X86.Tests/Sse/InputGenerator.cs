@@ -26,7 +26,7 @@ internal sealed class InputGenerator(int seed)
             X1 = Register(kind),
             X2 = Register(kind),
             Mxcsr = kind is InputKind.Single or InputKind.Double ? FloatMxcsr() : Mxcsr.Default,
-            Rflags = 0x202 | (ulong)(_random.Next(64) is var f ? ((f & 1) | ((f & 2) << 1) | ((f & 4) << 2) | ((f & 8) << 3) | ((f & 16) << 3) | ((f & 32) << 6)) : 0),
+            Rflags = 0x202 | ArithmeticFlags(),
             Rax = Scalar(kind),
             Rcx = Scalar(kind),
             Rdx = Scalar(kind),
@@ -36,6 +36,16 @@ internal sealed class InputGenerator(int seed)
             s.X2 = Relate(s.X1, kind == InputKind.Double);
         }
         return s;
+    }
+
+    private ulong ArithmeticFlags()
+    {
+        ulong flags = 0;
+        foreach (uint flag in (ReadOnlySpan<uint>)[SseEflags.CF, SseEflags.PF, SseEflags.AF, SseEflags.ZF, SseEflags.SF, SseEflags.OF])
+        {
+            flags |= _random.Next(2) == 0 ? flag : 0;
+        }
+        return flags;
     }
 
     private uint FloatMxcsr()

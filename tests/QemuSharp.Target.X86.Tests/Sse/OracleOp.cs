@@ -1,4 +1,5 @@
 using Iced.Intel;
+using QemuSharp.Target.X86.Sse;
 using Xmm = System.Runtime.Intrinsics.Vector128<byte>;
 
 namespace QemuSharp.Target.X86.Tests.Sse;
@@ -70,5 +71,5 @@ internal sealed record OracleOp(string Name, InputKind Inputs, bool HasImmediate
     }
 
     /// <summary>Replaces the six arithmetic flags with the given ones.</summary>
-    public static ulong WithFlags(ulong rflags, uint flags) => (rflags & ~0x8D5UL) | flags;
+    public static ulong WithFlags(ulong rflags, uint flags) => (rflags & ~(ulong)SseEflags.Arithmetic) | flags;
 }

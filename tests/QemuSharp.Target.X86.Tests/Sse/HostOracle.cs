@@ -71,6 +71,7 @@ internal static class HostOracle
     {
         string dir = Path.Combine(Path.GetTempPath(), $"qemusharp-sse-oracle-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         string exe = Path.Combine(dir, "runner");
         var psi = new ProcessStartInfo("gcc", ["-O1", "-Wall", "-o", exe, Path.Combine(SourceDirectory(), "oracle", "runner.c")])
         {
@@ -86,23 +87,28 @@ internal static class HostOracle
         return exe;
     }
 
-    public static byte[] Encode(Instruction instruction)
+    /// <summary>The instructions' bytes followed by RET.</summary>
+    public static byte[] Encode(params Instruction[] instructions)
     {
         var writer = new ByteWriter();
-        Encoder.Create(64, writer).Encode(instruction, 0x1000);
+        Encoder encoder = Encoder.Create(64, writer);
+        foreach (Instruction instruction in instructions)
+        {
+            encoder.Encode(instruction, 0x1000);
+        }
         writer.Bytes.Add(0xC3);
         return writer.Bytes.ToArray();
     }
 
     /// <summary>Runs every (state, code) pair natively and returns the states after the instruction.</summary>
-    public static MachineState[] Run(IReadOnlyList<(MachineState State, byte[] Code)> cases)
+    public static MachineState[] Run(IReadOnlyList<(MachineState State, byte[] Code)> cases, bool underQemu = false)
     {
         byte[] input = new byte[cases.Count * MachineState.RecordSize];
         for (int i = 0; i < cases.Count; i++)
         {
             cases[i].State.Write(input.AsSpan(i * MachineState.RecordSize, MachineState.RecordSize), cases[i].Code);
         }
-        var psi = new ProcessStartInfo(s_runner.Value)
+        var psi = new ProcessStartInfo(underQemu ? "qemu-x86_64" : s_runner.Value, underQemu ? [s_runner.Value] : [])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -10,6 +10,9 @@ internal delegate bool FloatStep(Xmm a, Xmm b, ref uint mxcsr, out Xmm result);
 /// <summary>One instruction form: how to encode it for the host and how the library emulates it.</summary>
 internal sealed record OracleOp(string Name, InputKind Inputs, bool HasImmediate, Func<byte, Instruction> Encode, Action<MachineState, byte> Emulate)
 {
+    /// <summary>True where hardware differs between vendors and QEMU 7.2's result is the specification.</summary>
+    public bool QemuIsOracle { get; init; }
+
     public override string ToString() => Name;
 
     private const uint SigFpe = MachineState.SigFpe;

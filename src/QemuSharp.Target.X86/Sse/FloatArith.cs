@@ -48,7 +48,10 @@ public static class FloatArith
         return Mxcsr.Commit(ref mxcsr, env.Flags);
     }
 
-    internal static ulong Apply(FloatOp op, in FloatFormat f, ulong x, ulong y, ref FpEnv env) => op switch
+    internal static ulong Apply(FloatOp op, in FloatFormat f, ulong x, ulong y, ref FpEnv env)
+        => HostFloat.TryApply(op, f, x, y, ref env, out ulong result) ? result : ApplySoftware(op, f, x, y, ref env);
+
+    internal static ulong ApplySoftware(FloatOp op, in FloatFormat f, ulong x, ulong y, ref FpEnv env) => op switch
     {
         FloatOp.Add => SoftFloat.Add(f, x, y, ref env),
         FloatOp.Sub => SoftFloat.Sub(f, x, y, ref env),

@@ -146,3 +146,38 @@ public static unsafe class SseHandlers
             c.Write(Ea(c, ref op), op.Cond, v);
     }
 }
+
+/// <summary>SSE4.2 string comparisons, computed by <see cref="Sse.StringCompare"/>.</summary>
+public static class SseStringHandlers
+{
+    private static Vector128<byte> Second(X86Cpu c, ref Op op) => SseHandlers.Source(c, ref op, op.Kind1, op.Reg1).AsByte();
+
+    private static long ExplicitLength(X86Cpu c, int reg, bool wide) =>
+        wide ? (long)c.R[reg] : (int)(uint)c.R[reg];
+
+    /// <summary>PCMPISTRI (Cond 0), PCMPISTRM (1), PCMPESTRI (2), PCMPESTRM (3).</summary>
+    public static void StringCompare(X86Cpu c, ref Op op)
+    {
+        var a = c.Xmm[op.Reg0].AsByte();
+        var b = Second(c, ref op);
+        byte imm = (byte)op.Imm;
+        bool wide = op.Size == 8;
+        uint flags;
+        switch (op.Cond)
+        {
+            case 0:
+                c.R[Gpr.Rcx] = Sse.StringCompare.Pcmpistri(a, b, imm, out flags);
+                break;
+            case 1:
+                c.Xmm[0] = Sse.StringCompare.Pcmpistrm(a, b, imm, out flags).AsUInt64();
+                break;
+            case 2:
+                c.R[Gpr.Rcx] = Sse.StringCompare.Pcmpestri(a, b, ExplicitLength(c, Gpr.Rax, wide), ExplicitLength(c, Gpr.Rdx, wide), imm, out flags);
+                break;
+            default:
+                c.Xmm[0] = Sse.StringCompare.Pcmpestrm(a, b, ExplicitLength(c, Gpr.Rax, wide), ExplicitLength(c, Gpr.Rdx, wide), imm, out flags).AsUInt64();
+                break;
+        }
+        c.SetStatusFlags(flags);
+    }
+}

@@ -11,8 +11,22 @@ public static unsafe partial class Binder
     {
         // Legacy-encoded SSE instructions fault on a misaligned 16-byte memory operand, except
         // the explicitly unaligned moves.
-        if (i.MemorySize.GetSize() == 16 && m is not (Mnemonic.Movups or Mnemonic.Movupd or Mnemonic.Movdqu or Mnemonic.Lddqu))
+        if (i.MemorySize.GetSize() == 16 && m is not (Mnemonic.Movups or Mnemonic.Movupd or Mnemonic.Movdqu or Mnemonic.Lddqu
+            or Mnemonic.Pcmpistri or Mnemonic.Pcmpistrm or Mnemonic.Pcmpestri or Mnemonic.Pcmpestri64 or Mnemonic.Pcmpestrm or Mnemonic.Pcmpestrm64))
             op.Rep |= SseHandlers.Aligned;
+        byte stringForm = m switch
+        {
+            Mnemonic.Pcmpistri => 0, Mnemonic.Pcmpistrm => 1, Mnemonic.Pcmpestri or Mnemonic.Pcmpestri64 => 2,
+            Mnemonic.Pcmpestrm or Mnemonic.Pcmpestrm64 => 3, _ => 255,
+        };
+        if (stringForm != 255)
+        {
+            op.Cond = stringForm;
+            op.Imm = i.Immediate8;
+            op.Size = (byte)(m is Mnemonic.Pcmpestri64 or Mnemonic.Pcmpestrm64 ? 8 : 4);
+            op.Exec = &SseStringHandlers.StringCompare;
+            return true;
+        }
         delegate*<V, V, V> bin = m switch
         {
             Mnemonic.Pxor or Mnemonic.Xorps or Mnemonic.Xorpd => &L.Xor,

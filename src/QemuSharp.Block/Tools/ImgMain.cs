@@ -19,6 +19,7 @@ public static class ImgMain
         ["compare"] = CompareCommand.Run,
         ["resize"] = ResizeCommand.Run,
         ["snapshot"] = SnapshotCommand.Run,
+        ["measure"] = MeasureCommand.Run,
     };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

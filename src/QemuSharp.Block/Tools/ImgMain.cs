@@ -20,6 +20,9 @@ public static class ImgMain
         ["resize"] = ResizeCommand.Run,
         ["snapshot"] = SnapshotCommand.Run,
         ["measure"] = MeasureCommand.Run,
+        ["amend"] = AmendCommand.Run,
+        ["commit"] = CommitCommand.Run,
+        ["rebase"] = RebaseCommand.Run,
     };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

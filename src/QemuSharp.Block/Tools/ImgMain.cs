@@ -23,6 +23,8 @@ public static class ImgMain
         ["amend"] = AmendCommand.Run,
         ["commit"] = CommitCommand.Run,
         ["rebase"] = RebaseCommand.Run,
+        ["bench"] = BenchCommand.Run,
+        ["dd"] = DdCommand.Run,
     };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

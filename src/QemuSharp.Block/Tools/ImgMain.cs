@@ -19,6 +19,12 @@ public static class ImgMain
         ["compare"] = CompareCommand.Run,
         ["resize"] = ResizeCommand.Run,
         ["snapshot"] = SnapshotCommand.Run,
+        ["measure"] = MeasureCommand.Run,
+        ["amend"] = AmendCommand.Run,
+        ["commit"] = CommitCommand.Run,
+        ["rebase"] = RebaseCommand.Run,
+        ["bench"] = BenchCommand.Run,
+        ["dd"] = DdCommand.Run,
     };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Xmm = System.Runtime.Intrinsics.Vector128<byte>;
 
 namespace QemuSharp.Target.X86.Sse;
@@ -72,6 +73,37 @@ public static class FloatConvert
             Lanes.At<int>(ref result, i) = (int)ToInt(FloatFormat.Double, Lanes.Get<ulong>(b, i), truncate, 32, ref env);
         }
         return Mxcsr.Commit(ref mxcsr, env.Flags);
+    }
+
+    /// <summary>CVTPI2PS: the MMX operand's two int32 into DEST's two low singles; the upper half is kept.</summary>
+    public static bool Cvtpi2ps(Xmm a, ulong mm, ref uint mxcsr, out Xmm result)
+    {
+        var env = new FpEnv(mxcsr);
+        result = a;
+        Lanes.At<uint>(ref result, 0) = (uint)FromInt(FloatFormat.Single, (int)mm, ref env);
+        Lanes.At<uint>(ref result, 1) = (uint)FromInt(FloatFormat.Single, (int)(mm >> 32), ref env);
+        return Mxcsr.Commit(ref mxcsr, env.Flags);
+    }
+
+    /// <summary>CVTPI2PD: the MMX operand's two int32 to two doubles (always exact).</summary>
+    public static Xmm Cvtpi2pd(ulong mm) => Cvtdq2pd(Vector128.CreateScalar(mm).AsByte());
+
+    /// <summary>CVTPS2PI/CVTTPS2PI: the source's two low singles to two int32 in an MMX register.</summary>
+    public static bool Cvtps2pi(Xmm b, bool truncate, ref uint mxcsr, out ulong mm)
+    {
+        var env = new FpEnv(mxcsr);
+        long lo = ToInt(FloatFormat.Single, Lanes.Get<uint>(b, 0), truncate, 32, ref env);
+        long hi = ToInt(FloatFormat.Single, Lanes.Get<uint>(b, 1), truncate, 32, ref env);
+        mm = (uint)lo | ((ulong)(uint)hi << 32);
+        return Mxcsr.Commit(ref mxcsr, env.Flags);
+    }
+
+    /// <summary>CVTPD2PI/CVTTPD2PI: two doubles to two int32 in an MMX register.</summary>
+    public static bool Cvtpd2pi(Xmm b, bool truncate, ref uint mxcsr, out ulong mm)
+    {
+        bool completed = Cvtpd2dq(b, truncate, ref mxcsr, out Xmm result);
+        mm = result.AsUInt64().ToScalar();
+        return completed;
     }
 
     /// <summary>CVTPS2PD: the two low singles to two doubles.</summary>

@@ -33,7 +33,7 @@ public sealed class HostOracleTests(ITestOutputHelper output)
             {
                 byte imm = op.HasImmediate ? (byte)random.Next(256) : (byte)0;
                 immediates.Add(imm);
-                cases.Add((generator.Next(op.Inputs), HostOracle.Encode(op.Encode(imm))));
+                cases.Add((generator.Next(op.Inputs), HostOracle.Encode([.. op.Before, op.Encode(imm), .. op.After])));
             }
             if (op.QemuIsOracle)
             {

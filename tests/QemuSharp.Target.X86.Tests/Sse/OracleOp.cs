@@ -13,6 +13,12 @@ internal sealed record OracleOp(string Name, InputKind Inputs, bool HasImmediate
     /// <summary>True where hardware differs between vendors and QEMU 7.2's result is the specification.</summary>
     public bool QemuIsOracle { get; init; }
 
+    /// <summary>Instructions that move inputs into place before the one under test (e.g. into MMX registers).</summary>
+    public Instruction[] Before { get; init; } = [];
+
+    /// <summary>Instructions that move results out afterwards.</summary>
+    public Instruction[] After { get; init; } = [];
+
     public override string ToString() => Name;
 
     private const uint SigFpe = MachineState.SigFpe;

@@ -12,7 +12,7 @@ internal static partial class OracleOps
     private const InputKind S = InputKind.Single;
     private const InputKind D = InputKind.Double;
 
-    public static readonly IReadOnlyList<OracleOp> All = [.. IntegerOps(), .. ShuffleOps(), .. StringOps(), .. FloatOps(), .. ConvertOps()];
+    public static readonly IReadOnlyList<OracleOp> All = [.. IntegerOps(), .. ShuffleOps(), .. StringOps(), .. FloatOps(), .. ConvertOps(), .. MmxOps()];
 
     public static OracleOp Find(string name) => All.Single(o => o.Name == name);
 

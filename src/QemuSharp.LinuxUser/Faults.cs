@@ -34,7 +34,6 @@ internal static partial class Faults
     public static int DieBySignal(int sig)
     {
         string name = Names.GetValueOrDefault(sig, $"signal {sig}");
-        Console.Out.Flush();
         Console.Error.WriteLine($"qemu: uncaught target signal {sig} ({name}) - core dumped");
         Console.Error.Flush();
         // Restore the default action and raise the signal, so that the parent sees the same

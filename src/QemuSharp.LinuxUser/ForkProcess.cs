@@ -28,8 +28,7 @@ internal static unsafe class ForkProcess
             var args = EmulatorCommand.Arguments(p.Options);
             args.Add("-resume");
             args.Add(fd.ToString());
-            Console.Out.Flush();
-            p.Log.Flush();
+            p.FlushLog();
             return EmulatorCommand.Spawn(args);
         }
         finally

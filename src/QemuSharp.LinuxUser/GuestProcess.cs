@@ -25,6 +25,18 @@ internal sealed class GuestProcess
     public string ExePath { get; private set; } = "";
 
     public void SetExePath(string path) => ExePath = path;
+
+    /// <summary>Flushes the -d/-strace log; the guest may have closed the descriptor behind it.</summary>
+    public void FlushLog()
+    {
+        try
+        {
+            Log.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+        }
+    }
     public ulong BrkStart, Brk;
     public SignalState Signals { get; } = new();
 

@@ -53,8 +53,7 @@ public static class UserModeMain
             return 1;
         }
         int status = thread.Run(new SyscallDispatcher(process));
-        Console.Out.Flush();
-        log.Flush();
+        process.FlushLog();
         return status;
     }
 

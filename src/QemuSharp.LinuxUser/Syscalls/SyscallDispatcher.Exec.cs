@@ -56,8 +56,7 @@ internal sealed unsafe partial class SyscallDispatcher
         hostArgs.Add(argv.Count > 0 ? argv[0] : path);
         hostArgs.Add(resolved);
         hostArgs.AddRange(argv.Skip(1));
-        Console.Out.Flush();
-        _p.Log.Flush();
+        _p.FlushLog();
         return EmulatorCommand.Exec(hostArgs, envp);
     }
 

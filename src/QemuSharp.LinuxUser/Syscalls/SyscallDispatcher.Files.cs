@@ -11,7 +11,6 @@ internal sealed unsafe partial class SyscallDispatcher
     {
         if (r == -EPIPE && _p.Signals.Actions[SignalState.SIGPIPE].Handler == SignalState.SIG_DFL)
         {
-            Console.Out.Flush();
             DefaultSignal(SignalState.SIGPIPE);
             Host.Syscall(62, Environment.ProcessId, SignalState.SIGPIPE);
         }

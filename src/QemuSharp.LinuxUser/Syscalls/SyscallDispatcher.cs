@@ -132,8 +132,7 @@ internal sealed unsafe partial class SyscallDispatcher(GuestProcess process)
         ExitStatus = status & 0xff;
         if (group)
         {
-            Console.Out.Flush();
-            _p.Log.Flush();
+            _p.FlushLog();
             Environment.Exit(ExitStatus);
         }
         return 0;

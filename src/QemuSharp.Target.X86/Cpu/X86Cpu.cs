@@ -34,6 +34,7 @@ public sealed partial class X86Cpu
 
     public XmmFile Xmm;
     public uint Mxcsr = 0x1f80;
+    public readonly X87.X87State X87 = new();
 
     public ExitReason Exit;
     public readonly GuestFault Fault = new();

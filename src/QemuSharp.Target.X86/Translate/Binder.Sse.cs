@@ -94,6 +94,12 @@ public static unsafe partial class Binder
     {
         switch (m)
         {
+            case Mnemonic.Fxsave: op.Cond = 0; op.Exec = &StateHandlers.Fxsave; return true;
+            case Mnemonic.Fxsave64: op.Cond = 1; op.Exec = &StateHandlers.Fxsave; return true;
+            case Mnemonic.Fxrstor: op.Cond = 0; op.Exec = &StateHandlers.Fxrstor; return true;
+            case Mnemonic.Fxrstor64: op.Cond = 1; op.Exec = &StateHandlers.Fxrstor; return true;
+            case Mnemonic.Ldmxcsr: op.Exec = &StateHandlers.Ldmxcsr; return true;
+            case Mnemonic.Stmxcsr: op.Exec = &StateHandlers.Stmxcsr; return true;
             case Mnemonic.Movaps: case Mnemonic.Movups: case Mnemonic.Movapd: case Mnemonic.Movupd:
             case Mnemonic.Movdqa: case Mnemonic.Movdqu: case Mnemonic.Lddqu: case Mnemonic.Movntdq:
             case Mnemonic.Movntps: case Mnemonic.Movntpd: case Mnemonic.Movntdqa:

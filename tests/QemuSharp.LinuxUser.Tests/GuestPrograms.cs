@@ -31,6 +31,7 @@ public static class GuestPrograms
             var args = new List<string> { "-O2", "-static", "-o", path };
             args.AddRange(sources.Select(s => Path.Combine(RepoRoot, "tests", "guest", s)));
             args.Add("-lm");
+            args.Add("-lpthread");
             var r = Run.Process("gcc", args, "");
             if (r.ExitCode != 0)
                 throw new InvalidOperationException($"gcc failed for {name}: {r.Stderr}");
@@ -67,11 +68,18 @@ public static class Run
         using var p = System.Diagnostics.Process.Start(psi)!;
         var stdoutTask = p.StandardOutput.ReadToEndAsync();
         var stderrTask = p.StandardError.ReadToEndAsync();
-        if (stdinBytes != null)
-            p.StandardInput.BaseStream.Write(stdinBytes);
-        else
-            p.StandardInput.Write(stdin);
-        p.StandardInput.Close();
+        try
+        {
+            if (stdinBytes != null)
+                p.StandardInput.BaseStream.Write(stdinBytes);
+            else
+                p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program exited without reading all of its input.
+        }
         if (!p.WaitForExit(timeoutMs))
         {
             p.Kill(true);

@@ -75,7 +75,11 @@ internal sealed class ElfImage
             {
                 if (h.FileSize < 2 || h.FileSize > 4096 || h.Offset > (ulong)d.Length || (ulong)d.Length - h.Offset < h.FileSize)
                     throw new ElfException("Invalid ELF image: bad interpreter name");
-                interp = System.Text.Encoding.UTF8.GetString(d.Slice((int)h.Offset, (int)h.FileSize - 1));
+                var name = d.Slice((int)h.Offset, (int)h.FileSize);
+                int nul = name.IndexOf((byte)0);
+                interp = System.Text.Encoding.UTF8.GetString(nul >= 0 ? name[..nul] : name);
+                if (interp.Length == 0)
+                    throw new ElfException("Invalid ELF image: bad interpreter name");
             }
             if (h.Type != PT_LOAD)
                 continue;

@@ -22,7 +22,8 @@ internal sealed unsafe partial class SyscallDispatcher
         var envp = ReadStringArray(envpPtr);
         if (argv == null || envp == null)
             return -EFAULT;
-        string resolved = Paths.Resolve(_p.Options.Prefix, path);
+        // busybox and others re-execute themselves through /proc/self/exe: that is the guest program.
+        string resolved = SpecialFiles.Redirect(_p, path) ?? Paths.Resolve(_p.Options.Prefix, path);
         if (!File.Exists(resolved))
             return Directory.Exists(resolved) ? -13 : -ENOENT;
         try

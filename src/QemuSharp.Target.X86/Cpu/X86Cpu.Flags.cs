@@ -77,6 +77,38 @@ public sealed partial class X86Cpu
 
     public bool OverflowFlag() => (Flags & EFlags.OF) != 0;
 
+    private bool SubCondition(int cc)
+    {
+        int shift = 64 - CcSize * 8;
+        ulong dst = CcDst << shift, src = CcSrc << shift, op1 = dst + src;
+        bool r;
+        switch (cc >> 1)
+        {
+            case 0: r = (long)((op1 ^ src) & (op1 ^ dst)) < 0; break;
+            case 1: r = op1 < src; break;
+            case 2: r = dst == 0; break;
+            case 3: r = op1 <= src; break;
+            case 4: r = (long)dst < 0; break;
+            case 5: r = (BitOperations.PopCount(CcDst & 0xff) & 1) == 0; break;
+            case 6: r = (long)op1 < (long)src; break;
+            default: r = (long)op1 <= (long)src; break;
+        }
+        return r ^ ((cc & 1) != 0);
+    }
+
+    private bool LogicCondition(int cc)
+    {
+        long dst = (long)(CcDst << (64 - CcSize * 8));
+        bool r = (cc >> 1) switch
+        {
+            0 or 1 => false,
+            2 or 3 => dst == 0,
+            4 or 6 => dst < 0,
+            _ => dst <= 0,
+        };
+        return r ^ ((cc & 1) != 0);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong Mask(int size) => size == 8 ? ulong.MaxValue : (1UL << (size * 8)) - 1;
 
@@ -126,6 +158,11 @@ public sealed partial class X86Cpu
     /// <summary>Evaluates condition code <paramref name="cc"/> (the low nibble of Jcc/SETcc/CMOVcc).</summary>
     public bool Condition(int cc)
     {
+        // After CMP/SUB and logic operations every condition follows from the operands directly.
+        if (CcOp == FlagOp.Sub)
+            return SubCondition(cc);
+        if (CcOp == FlagOp.Logic && (cc >> 1) is not 5)
+            return LogicCondition(cc);
         bool r;
         switch (cc >> 1)
         {

@@ -37,7 +37,6 @@ public static class ShiftHandlers
         ulong msb = 1UL << (bits - 1);
         ulong r;
         bool cf, of;
-        ulong flags = c.Flags;
         switch (kind)
         {
             case ShiftOp.Rol:
@@ -62,7 +61,7 @@ public static class ShiftHandlers
             case ShiftOp.Rcr:
             {
                 int n = count % (bits + 1);
-                cf = (flags & EFlags.CF) != 0;
+                cf = c.CarryFlag();
                 r = a;
                 bool cfIn = cf;
                 for (int i = 0; i < n; i++)

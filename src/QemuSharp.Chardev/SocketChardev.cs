@@ -17,6 +17,7 @@ public sealed class SocketChardev : Chardev
     private readonly bool _telnet;
     private readonly TelnetFilter _telnetFilter = new();
     private int _listenFd = -1;
+    private readonly Socket? _listenOwner;
     private volatile int _clientFd = -1;
     private volatile bool _disposed;
     private FdReader? _reader;
@@ -32,7 +33,7 @@ public sealed class SocketChardev : Chardev
         IsConnected = false;
         if (server)
         {
-            _listenFd = address.Listen();
+            _listenFd = address.Listen(out _listenOwner);
         }
         else if (reconnect == 0)
         {
@@ -199,7 +200,9 @@ public sealed class SocketChardev : Chardev
             Native.shutdown(fd, Native.SHUT_RDWR);
             Native.close(fd);
         }
-        if (_listenFd >= 0)
+        if (_listenOwner is not null)
+            _listenOwner.Dispose();
+        else if (_listenFd >= 0)
             Native.close(_listenFd);
         _clientGone.Release();
         if (_address is UnixAddr u && _server)

@@ -144,7 +144,24 @@ public sealed record InetAddr(string Host, string Port) : SocketAddr
 /// <summary>A descriptor handed over by the caller: listening (server) or connected (client).</summary>
 public sealed record FdAddr(int Fd) : SocketAddr
 {
-    public override string Describe() => $"fd:{Fd}";
+    /// <summary>QEMU names a descriptor socket by its local address.</summary>
+    public override string Describe()
+    {
+        try
+        {
+            using var s = new Socket(new SafeSocketHandle(Fd, ownsHandle: false));
+            return s.LocalEndPoint switch
+            {
+                IPEndPoint ip => $"tcp:{ip.Address}:{ip.Port}",
+                UnixDomainSocketEndPoint u => $"unix:{u}",
+                _ => $"fd:{Fd}",
+            };
+        }
+        catch (SocketException)
+        {
+            return $"fd:{Fd}";
+        }
+    }
 
     public override int Listen(out Socket? owner)
     {

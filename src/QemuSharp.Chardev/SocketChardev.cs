@@ -57,16 +57,21 @@ public sealed class SocketChardev : Chardev
                 Console.Error.WriteLine($"QEMU waiting for connection on: {Filename}");
                 int fd = AcceptOne(blocking: true);
                 if (fd >= 0)
+                {
                     SetClient(fd);
+                    StartClient();
+                }
             }
             new Thread(AcceptLoop) { IsBackground = true, Name = $"chardev {Id} accept" }.Start();
         }
-        else if (_clientFd < 0 && _reconnect > 0)
+        else if (_clientFd >= 0)
+        {
+            StartClient();
+        }
+        else if (_reconnect > 0)
         {
             new Thread(ReconnectLoop) { IsBackground = true, Name = $"chardev {Id} reconnect" }.Start();
         }
-        if (_clientFd >= 0)
-            StartClient();
     }
 
     private unsafe int AcceptOne(bool blocking)

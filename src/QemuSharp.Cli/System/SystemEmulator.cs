@@ -98,7 +98,7 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
             if (opts.GetString("backend") == "help" || opts.HelpWanted)
                 throw new HelpShown(opts.GetString("backend") == "help"
                     ? "Available chardev backend types: \n" + string.Concat(ChardevConfig.Backends.Select(b => $"  {b}\n"))
-                    : "chardev options:\n" + string.Join("\n", ChardevConfig.Schema.Select(d => d.HelpLine())) + "\n");
+                    : "chardev options:\n" + string.Join("\n", ChardevConfig.Schema.OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => d.HelpLine())) + "\n");
             if (opts.GetString("id") is { } id && !ids.Add(id))
                 throw new CommandLineException(item.Location, $"Duplicate ID '{id}' for chardev");
         }

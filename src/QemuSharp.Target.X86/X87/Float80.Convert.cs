@@ -69,10 +69,6 @@ public readonly partial struct Float80
         {
             return sign;
         }
-        if (v.IsDenormal)
-        {
-            flags |= X87Flags.Denormal;
-        }
         int e = Unpack(v, out ulong s);
         flags |= Rounding.Round(v.IsNegative, ref e, (UInt128)s << 64, p, 1 - bias, bias, cw, false,
             out ulong kept, out RoundedKind kind);

@@ -107,12 +107,12 @@ public static partial class X87Math
         {
             return special;
         }
-        Float80.NoteDenormals(y, x, ref flags);
         if (x.IsInfinity && x.IsNegative)
         {
             flags |= X87Flags.Invalid;
             return Float80.Indefinite;
         }
+        Float80.NoteDenormals(y, x, ref flags);
         if (x.IsInfinity)
         {
             if (y.IsZero)

@@ -142,12 +142,15 @@ public sealed partial class X87State
         return true;
     }
 
-    /// <summary>FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR with a memory operand (FIADD... too): ST(0) = ST(0) op m.</summary>
+    /// <summary>
+    /// FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR with a memory operand (FIADD... too): ST(0) = ST(0) op m.
+    /// Convert a float operand with quietSignaling: false so that the NaN rules see an SNaN.
+    /// </summary>
     public void Arith(X87ArithOp op, Float80 operand, X87Flags conversionFlags = X87Flags.None)
     {
         X87Flags flags = X87Flags.None;
         Float80 result = IsEmpty(0) ? Underflow(ref flags) : Apply(op, ST(0), operand, ref flags);
-        flags |= MergeConversionFlags(flags, conversionFlags);
+        flags |= MergeConversionFlags(flags, conversionFlags, operand.IsNaN || ST(0).IsNaN || ST(0).IsUnsupported);
         if (Commit(flags))
         {
             SetST(0, result);
@@ -183,13 +186,15 @@ public sealed partial class X87State
     /// The flags of converting a memory operand count unless a stack fault or an invalid
     /// operation took precedence; a denormal source is not reported next to a NaN.
     /// </summary>
-    private static X87Flags MergeConversionFlags(X87Flags operation, X87Flags conversion)
+    private static X87Flags MergeConversionFlags(X87Flags operation, X87Flags conversion, bool specialOperand)
     {
         if ((operation & X87Flags.StackFault) != 0)
         {
             return X87Flags.None;
         }
-        return (operation & (X87Flags.Invalid | X87Flags.ZeroDivide)) != 0 ? conversion & ~X87Flags.Denormal : conversion;
+        return specialOperand || (operation & (X87Flags.Invalid | X87Flags.ZeroDivide)) != 0
+            ? conversion & ~X87Flags.Denormal
+            : conversion;
     }
 
     private static Float80 Underflow(ref X87Flags flags)
@@ -205,7 +210,7 @@ public sealed partial class X87State
         X87Comparison result = IsEmpty(0)
             ? UnderflowComparison(ref flags)
             : Float80.Compare(ST(0), operand, ordered, ref flags);
-        FinishCompare(flags | MergeConversionFlags(flags, conversionFlags), result, pops);
+        FinishCompare(flags | MergeConversionFlags(flags, conversionFlags, operand.IsNaN || ST(0).IsNaN || ST(0).IsUnsupported), result, pops);
     }
 
     /// <summary>FCOM ST(i), FCOMP ST(i), FCOMPP (pops 2) and the FUCOM forms.</summary>

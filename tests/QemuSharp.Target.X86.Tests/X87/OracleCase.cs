@@ -11,6 +11,7 @@ public enum OracleOp : byte
     FisttpM32, FisttpM64, Fbstp, FldM32, FldM64, FildM16, FildM32, FildM64, Fbld, FaddM64,
     Fxch, Fchs, Fabs, Fld1, Fldl2t, Fldl2e, Fldpi, Fldlg2, Fldln2, Fldz,
     FdivM32, Fcomi, Fucomi, FstSt1, Fincstp, Fdecstp, Ffree, FldSt1, Fcompp, Fnclex,
+    FcomM64, FiaddM32, FsubrM32, Fucomip,
 }
 
 /// <summary>

@@ -7,7 +7,7 @@ namespace QemuSharp.Target.X86.Tests.X87;
 
 /// <summary>
 /// Differential tests against the host FPU. X87_ORACLE_CASES sets the number of cases per
-/// instruction (default 400), X87_ORACLE_SEED the seed.
+/// instruction (default 1000), X87_ORACLE_SEED the seed.
 /// </summary>
 public class X87OracleTests(ITestOutputHelper output)
 {
@@ -24,7 +24,7 @@ public class X87OracleTests(ITestOutputHelper output)
     ];
 
     private static readonly int CasesPerOp =
-        int.TryParse(Environment.GetEnvironmentVariable("X87_ORACLE_CASES"), out int n) ? n : 400;
+        int.TryParse(Environment.GetEnvironmentVariable("X87_ORACLE_CASES"), out int n) ? n : 1000;
 
     private static readonly int Seed =
         int.TryParse(Environment.GetEnvironmentVariable("X87_ORACLE_SEED"), out int s) ? s : 2026;

@@ -130,10 +130,10 @@ internal static class X87Simulator
                 fpu.Push(Float80.FromPackedBcd(mem));
                 break;
             case OracleOp.FaddM64:
-                fpu.Arith(X87ArithOp.Add, Float80.FromDouble(BinaryPrimitives.ReadUInt64LittleEndian(mem), ref f), f);
+                fpu.Arith(X87ArithOp.Add, Float80.FromDouble(BinaryPrimitives.ReadUInt64LittleEndian(mem), ref f, false), f);
                 break;
             case OracleOp.FdivM32:
-                fpu.Arith(X87ArithOp.Divide, Float80.FromSingle(BinaryPrimitives.ReadUInt32LittleEndian(mem), ref f), f);
+                fpu.Arith(X87ArithOp.Divide, Float80.FromSingle(BinaryPrimitives.ReadUInt32LittleEndian(mem), ref f, false), f);
                 break;
             case OracleOp.Fxch:
                 fpu.Exchange(1);
@@ -167,6 +167,19 @@ internal static class X87Simulator
                 break;
             case OracleOp.Fnclex:
                 fpu.ClearExceptions();
+                break;
+            case OracleOp.FcomM64:
+                fpu.Compare(Float80.FromDouble(BinaryPrimitives.ReadUInt64LittleEndian(mem), ref f, false), true, 0, f);
+                break;
+            case OracleOp.FiaddM32:
+                fpu.Arith(X87ArithOp.Add, Float80.FromInt64(BinaryPrimitives.ReadInt32LittleEndian(mem)));
+                break;
+            case OracleOp.FsubrM32:
+                fpu.Arith(X87ArithOp.SubtractReverse,
+                    Float80.FromSingle(BinaryPrimitives.ReadUInt32LittleEndian(mem), ref f, false), f);
+                break;
+            case OracleOp.Fucomip:
+                fpu.CompareToEflags(1, false, true, out _);
                 break;
         }
     }

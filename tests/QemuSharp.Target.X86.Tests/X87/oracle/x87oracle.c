@@ -44,6 +44,7 @@ static void run(const struct kase *k, uint8_t *save, uint8_t *mem)
     OP(51, "fcomi %st(1), %st") OP(52, "fucomi %st(1), %st")
     OP(53, "fst %st(1)") OP(54, "fincstp") OP(55, "fdecstp") OP(56, "ffree %st(1)")
     OP(57, "fld %st(1)") OP(58, "fcompp") OP(59, "fnclex")
+    MOP(60, "fcoml") MOP(61, "fiaddl") MOP(62, "fsubrs") OP(63, "fucomip %st(1), %st")
     default: break;
     }
     __asm__ volatile("fnsave %0" : "=m"(*(uint8_t(*)[108])save));

@@ -10,11 +10,18 @@ namespace QemuSharp.Target.X86.Tests.X87;
 internal static class HostOracle
 {
     public const int ResultSize = 118;
-    private static readonly Lazy<string> Executable = new(Compile);
+    private static readonly Lazy<string> Executable = new(() => Compile("x87oracle"));
+    private static readonly Lazy<string> ImagesExecutable = new(() => Compile("x87images"));
 
-    public static byte[] Run(ReadOnlySpan<byte> cases)
+    /// <summary>Runs the cases through oracle/x87oracle.c.</summary>
+    public static byte[] Run(ReadOnlySpan<byte> cases) => Run(Executable.Value, cases);
+
+    /// <summary>Runs oracle/x87images.c, which takes no input.</summary>
+    public static byte[] RunImages() => Run(ImagesExecutable.Value, []);
+
+    private static byte[] Run(string executable, ReadOnlySpan<byte> cases)
     {
-        var start = new ProcessStartInfo(Executable.Value)
+        var start = new ProcessStartInfo(executable)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -35,12 +42,12 @@ internal static class HostOracle
         return output.ToArray();
     }
 
-    private static string Compile()
+    private static string Compile(string name)
     {
-        string source = Path.Combine(SourceDirectory(), "oracle", "x87oracle.c");
+        string source = Path.Combine(SourceDirectory(), "oracle", name + ".c");
         string directory = Path.Combine(Path.GetTempPath(), $"qemusharp-x87-oracle-{Environment.ProcessId}");
         Directory.CreateDirectory(directory);
-        string binary = Path.Combine(directory, "x87oracle");
+        string binary = Path.Combine(directory, name);
         using Process gcc = Process.Start(new ProcessStartInfo("gcc", ["-O1", "-Wall", "-o", binary, source])
         {
             RedirectStandardError = true,

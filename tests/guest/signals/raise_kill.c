@@ -17,9 +17,9 @@ static void show(int sig, siginfo_t *si, void *ctx)
     sigprocmask(SIG_BLOCK, NULL, &cur);
     printf("sig %d code %d from-self %d blocked-self %d blocked-usr2 %d\n", sig, si->si_code,
            si->si_pid == getpid(), sigismember(&cur, sig), sigismember(&cur, SIGUSR2));
-    volatile double clobber = 3.25;
-    __asm__ volatile("pxor %%xmm0, %%xmm0\n\tfldpi\n\tfstp %%st(0)" : : : "xmm0");
-    (void)clobber;
+    unsigned mxcsr, changed = 0x7f80;
+    __asm__ volatile("stmxcsr %0\n\tpxor %%xmm0, %%xmm0\n\tldmxcsr %1" : "=m"(mxcsr) : "m"(changed) : "xmm0");
+    printf("handler starts with mxcsr %#x\n", mxcsr);
 }
 
 static void nested(int sig)
@@ -41,11 +41,13 @@ int main(void)
     sigaction(SIGUSR1, &sa, NULL);
 
     double d = 1.5;
-    __asm__ volatile("movsd %0, %%xmm0" : : "m"(d) : "xmm0");
+    unsigned mine = 0x5f80, after;
+    __asm__ volatile("ldmxcsr %1\n\tmovsd %0, %%xmm0" : : "m"(d), "m"(mine) : "xmm0");
     raise(SIGUSR1);
-    double back;
-    __asm__ volatile("movsd %%xmm0, %0" : "=m"(back));
-    printf("xmm0 after handler %g\n", back);
+    unsigned long back;
+    __asm__ volatile("movq %%xmm0, %0" : "=r"(back));
+    __asm__ volatile("stmxcsr %0" : "=m"(after));
+    printf("xmm0 after handler %#lx mxcsr %#x\n", back, after);
     kill(getpid(), SIGUSR1);
     syscall(SYS_tgkill, getpid(), gettid(), SIGUSR1);
 

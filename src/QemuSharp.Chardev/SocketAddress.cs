@@ -10,8 +10,11 @@ public abstract record SocketAddr
     /// <summary>QEMU's text for the address in <c>disconnected:...</c> filenames.</summary>
     public abstract string Describe();
 
-    /// <summary>Binds and listens, returning the descriptor.</summary>
-    public abstract int Listen();
+    /// <summary>
+    /// Binds and listens, returning the descriptor. <paramref name="owner"/> must stay alive as
+    /// long as the descriptor is used (disposing a BCL unix socket unlinks its path).
+    /// </summary>
+    public abstract int Listen(out Socket? owner);
 
     /// <summary>Connects, returning the descriptor.</summary>
     public abstract int Connect();
@@ -29,7 +32,7 @@ public sealed record UnixAddr(string Path) : SocketAddr
 {
     public override string Describe() => $"unix:{Path}";
 
-    public override int Listen()
+    public override int Listen(out Socket? owner)
     {
         var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
@@ -43,7 +46,8 @@ public sealed record UnixAddr(string Path) : SocketAddr
             s.Dispose();
             throw new OptionException($"Failed to bind socket to {Path}: {Reason(e)}");
         }
-        return Detach(s);
+        owner = s;
+        return (int)s.Handle;
     }
 
     public override int Connect()
@@ -91,7 +95,7 @@ public sealed record InetAddr(string Host, string Port) : SocketAddr
         return addrs.Select(a => new IPEndPoint(a, port)).ToArray();
     }
 
-    public override int Listen()
+    public override int Listen(out Socket? owner)
     {
         Exception? last = null;
         foreach (var ep in Resolve())
@@ -104,7 +108,8 @@ public sealed record InetAddr(string Host, string Port) : SocketAddr
                     s.DualMode = true;
                 s.Bind(ep);
                 s.Listen(1);
-                return Detach(s);
+                owner = s;
+                return (int)s.Handle;
             }
             catch (SocketException e)
             {
@@ -139,9 +144,30 @@ public sealed record InetAddr(string Host, string Port) : SocketAddr
 /// <summary>A descriptor handed over by the caller: listening (server) or connected (client).</summary>
 public sealed record FdAddr(int Fd) : SocketAddr
 {
-    public override string Describe() => $"fd:{Fd}";
+    /// <summary>QEMU names a descriptor socket by its local address.</summary>
+    public override string Describe()
+    {
+        try
+        {
+            using var s = new Socket(new SafeSocketHandle(Fd, ownsHandle: false));
+            return s.LocalEndPoint switch
+            {
+                IPEndPoint ip => $"tcp:{ip.Address}:{ip.Port}",
+                UnixDomainSocketEndPoint u => $"unix:{u}",
+                _ => $"fd:{Fd}",
+            };
+        }
+        catch (SocketException)
+        {
+            return $"fd:{Fd}";
+        }
+    }
 
-    public override int Listen() => Fd;
+    public override int Listen(out Socket? owner)
+    {
+        owner = null;
+        return Fd;
+    }
 
     public override int Connect() => Fd;
 }

@@ -17,6 +17,7 @@ public sealed class SocketChardev : Chardev
     private readonly bool _telnet;
     private readonly TelnetFilter _telnetFilter = new();
     private int _listenFd = -1;
+    private readonly Socket? _listenOwner;
     private volatile int _clientFd = -1;
     private volatile bool _disposed;
     private FdReader? _reader;
@@ -32,7 +33,7 @@ public sealed class SocketChardev : Chardev
         IsConnected = false;
         if (server)
         {
-            _listenFd = address.Listen();
+            _listenFd = address.Listen(out _listenOwner);
         }
         else if (reconnect == 0)
         {
@@ -56,16 +57,21 @@ public sealed class SocketChardev : Chardev
                 Console.Error.WriteLine($"QEMU waiting for connection on: {Filename}");
                 int fd = AcceptOne(blocking: true);
                 if (fd >= 0)
+                {
                     SetClient(fd);
+                    StartClient();
+                }
             }
             new Thread(AcceptLoop) { IsBackground = true, Name = $"chardev {Id} accept" }.Start();
         }
-        else if (_clientFd < 0 && _reconnect > 0)
+        else if (_clientFd >= 0)
+        {
+            StartClient();
+        }
+        else if (_reconnect > 0)
         {
             new Thread(ReconnectLoop) { IsBackground = true, Name = $"chardev {Id} reconnect" }.Start();
         }
-        if (_clientFd >= 0)
-            StartClient();
     }
 
     private unsafe int AcceptOne(bool blocking)
@@ -199,7 +205,9 @@ public sealed class SocketChardev : Chardev
             Native.shutdown(fd, Native.SHUT_RDWR);
             Native.close(fd);
         }
-        if (_listenFd >= 0)
+        if (_listenOwner is not null)
+            _listenOwner.Dispose();
+        else if (_listenFd >= 0)
             Native.close(_listenFd);
         _clientGone.Release();
         if (_address is UnixAddr u && _server)

@@ -1,3 +1,4 @@
+using QemuSharp.LinuxUser.Signals;
 using QemuSharp.LinuxUser.Syscalls;
 using QemuSharp.Target.X86.Cpu;
 using QemuSharp.Target.X86.Exec;
@@ -10,9 +11,28 @@ internal sealed class GuestThread
     public GuestProcess Process { get; }
     public X86Cpu Cpu { get; }
     public Interpreter Interpreter { get; }
-    public ulong SignalMask;
     public ulong ClearChildTid;
     public int Tid;
+
+    /// <summary>Blocked signals (bit sig-1); changed under <see cref="SignalState.Lock"/>.</summary>
+    public ulong SignalMask;
+
+    /// <summary>Signals sent to this thread alone (tkill, tgkill, faults).</summary>
+    public PendingSignals Pending { get; } = new();
+
+    /// <summary>The mask to restore after rt_sigsuspend, until a handler's frame has saved it.</summary>
+    public ulong? SuspendedMask;
+
+    public AltStack AltStack { get; } = new();
+
+    /// <summary>The host thread id, for interrupting a blocked host system call.</summary>
+    public int HostTid;
+
+    /// <summary>True while the thread serves a system call (it may be blocked in the host kernel).</summary>
+    public volatile bool InSyscall;
+
+    /// <summary>The last CPU exception's trap number, error code and address (sigcontext's trapno, err, cr2).</summary>
+    public ulong TrapNumber, TrapError, TrapAddress;
     private int _seenGeneration = -1;
 
     public GuestThread(GuestProcess process, int tid)
@@ -38,6 +58,21 @@ internal sealed class GuestThread
     /// <summary>Runs the thread until the process or thread exits; returns the exit status.</summary>
     public int Run(SyscallDispatcher syscalls)
     {
+        HostTid = (int)Host.Syscall(186);
+        Tid = HostTid;
+        Process.Signals.Attach(Process, this);
+        try
+        {
+            return Loop(syscalls);
+        }
+        finally
+        {
+            Process.Signals.Detach(this);
+        }
+    }
+
+    private int Loop(SyscallDispatcher syscalls)
+    {
         while (true)
         {
             if (_seenGeneration != Process.Space.Generation)
@@ -46,22 +81,31 @@ internal sealed class GuestThread
                 Cpu.Tlb.FlushAll();
             }
             ExitReason exit = Interpreter.Run();
+            Interruption? interrupted = null;
             switch (exit)
             {
                 case ExitReason.Syscall:
+                    long nr = (long)Cpu.R[Gpr.Rax];
                     Cpu.R[Gpr.Rcx] = Cpu.Rip;
                     Cpu.R[Gpr.R11] = Cpu.Flags;
+                    InSyscall = true;
                     long result = syscalls.Dispatch(this);
+                    InSyscall = false;
                     if (syscalls.ThreadExited)
                         return syscalls.ExitStatus;
                     Cpu.R[Gpr.Rax] = (ulong)result;
+                    if (result == -SyscallDispatcher.EINTR && nr != SyscallRestart.RtSigreturn)
+                        interrupted = new Interruption(nr, SyscallRestart.RestartsWithSaRestart(nr));
                     break;
                 case ExitReason.Fault:
-                    return Faults.Deliver(this);
+                    if (!Faults.Deliver(this, out int status))
+                        return status;
+                    break;
                 case ExitReason.Interrupted:
                     Interpreter.InterruptRequested = false;
                     break;
             }
+            SignalDelivery.DeliverPending(this, interrupted);
         }
     }
 }

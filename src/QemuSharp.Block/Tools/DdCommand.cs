@@ -57,10 +57,11 @@ internal static class DdCommand
         if (output == null)
             throw new BlockException("Must specify both input and output files");
         using var source = ImgMain.OpenImage(input, new OpenOptions { Format = format, ShareAll = share });
-        long start = Math.Min(source.Length, skip * bs);
-        long size = source.Length - start;
-        if (count >= 0)
-            size = Math.Min(size, count * bs);
+        long end = source.Length;
+        if (count >= 0 && count * bs < end)
+            end = count * bs;
+        long start = Math.Min(end, skip * bs);
+        long size = end - start;
         if (targetFormat == "qcow2")
             Qcow2Creator.Create(output, new Qcow2CreateOptions { Size = size });
         else if (targetFormat == "raw")

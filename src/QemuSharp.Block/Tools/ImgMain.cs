@@ -73,6 +73,11 @@ public static class ImgMain
             ctx.Error(e.Message);
             return 1;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ctx.Error("internal error: " + e.Message);
+            return 1;
+        }
         finally
         {
             stdout.Flush();

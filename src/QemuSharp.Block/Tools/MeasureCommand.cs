@@ -89,6 +89,8 @@ internal static class MeasureCommand
         var o = CreateCommand.Qcow2Options(values, 0, prealloc);
         long cluster = o.ClusterSize;
         long virtualSize = RoundUp(input?.Length ?? size, cluster);
+        if (Qcow2Header.MinL1Size(virtualSize, System.Numerics.BitOperations.Log2((ulong)cluster), o.ExtendedL2) * 8 > Qcow2Header.MaxL1Bytes)
+            throw new BlockException("The image size is too large (try using a larger cluster size)");
         long required = 0;
         if (input != null && values.ContainsKey("backing_file"))
         {

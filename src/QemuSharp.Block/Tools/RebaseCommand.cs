@@ -33,6 +33,19 @@ internal static class RebaseCommand
             throw new UsageException("Expecting one image file name");
         if (backing == null && !unsafeMode)
             throw new UsageException("Must specify backing file (-b) or use unsafe mode (-u)");
+        if (!unsafeMode && !string.IsNullOrEmpty(backing))
+        {
+            try
+            {
+                using var probe = ImageOpener.Open(ImageOpener.FullBackingName(operands[0], backing),
+                    new OpenOptions { Format = backingFormat, ShareAll = true, OpenBacking = false });
+            }
+            catch (BlockException e)
+            {
+                ctx.Error($"Could not open new backing file '{backing}': {e.Message}");
+                return 1;
+            }
+        }
         if (!string.IsNullOrEmpty(backing) && backingFormat == null)
         {
             ctx.Error($"Could not change the backing file to '{backing}': backing format must be specified");

@@ -9,8 +9,8 @@ public enum QemuOptType
     Size,
 }
 
-/// <summary>One accepted key of an option list, with the help text shown by <c>,help</c>.</summary>
-public sealed record QemuOptDesc(string Name, QemuOptType Type, string? Help = null)
+/// <summary>One accepted key of an option list, with the help text shown by <c>,help</c> and its default.</summary>
+public sealed record QemuOptDesc(string Name, QemuOptType Type, string? Help = null, string? Default = null)
 {
     public string HelpLine()
     {

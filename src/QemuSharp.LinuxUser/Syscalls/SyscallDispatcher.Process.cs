@@ -1,80 +1,243 @@
+using System.Buffers.Binary;
 using QemuSharp.LinuxUser.Memory;
+using QemuSharp.LinuxUser.Signals;
 using QemuSharp.Target.X86.Cpu;
 
 namespace QemuSharp.LinuxUser.Syscalls;
 
 internal sealed unsafe partial class SyscallDispatcher
 {
-    private long SigAction(GuestThread t, int sig, long act, long oldAct)
+    private const int SigSetSize = 8;
+
+    private long SigAction(int sig, long act, long oldAct, long setSize)
     {
-        if (sig < 1 || sig > 64)
+        if (sig < 1 || sig > 64 || setSize != SigSetSize)
             return -EINVAL;
         var cur = _p.Signals.Actions[sig];
+        Span<byte> a = stackalloc byte[32];
+        if (act != 0)
+        {
+            if (sig is SignalState.SIGKILL or SignalState.SIGSTOP)
+                return -EINVAL;
+            if (!Mem.TryRead((ulong)act, a))
+                return -EFAULT;
+        }
         if (oldAct != 0)
         {
             Span<byte> o = stackalloc byte[32];
-            BitConverter.TryWriteBytes(o, cur.Handler);
-            BitConverter.TryWriteBytes(o[8..], cur.Flags);
-            BitConverter.TryWriteBytes(o[16..], cur.Restorer);
-            BitConverter.TryWriteBytes(o[24..], cur.Mask);
+            BinaryPrimitives.WriteUInt64LittleEndian(o, cur.Handler);
+            BinaryPrimitives.WriteUInt64LittleEndian(o[8..], cur.Flags);
+            BinaryPrimitives.WriteUInt64LittleEndian(o[16..], cur.Restorer);
+            BinaryPrimitives.WriteUInt64LittleEndian(o[24..], cur.Mask);
             if (!Mem.TryWrite((ulong)oldAct, o))
                 return -EFAULT;
         }
         if (act != 0)
         {
-            if (sig is SignalState.SIGKILL or SignalState.SIGSTOP)
-                return -EINVAL;
-            Span<byte> a = stackalloc byte[32];
-            if (!Mem.TryRead((ulong)act, a))
-                return -EFAULT;
-            _p.Signals.Actions[sig] = new SigAction(BitConverter.ToUInt64(a), BitConverter.ToUInt64(a[8..]), BitConverter.ToUInt64(a[16..]), BitConverter.ToUInt64(a[24..]));
+            var n = new SigAction(BinaryPrimitives.ReadUInt64LittleEndian(a), BinaryPrimitives.ReadUInt64LittleEndian(a[8..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(a[16..]), BinaryPrimitives.ReadUInt64LittleEndian(a[24..]) & ~SignalState.Unblockable);
+            _p.Signals.SetAction(_p, sig, n);
         }
         return 0;
     }
 
-    private long SigProcMask(GuestThread t, int how, long set, long oldSet)
+    private long SigProcMask(GuestThread t, int how, long set, long oldSet, long setSize)
     {
-        if (oldSet != 0 && !Mem.TryWrite64((ulong)oldSet, t.SignalMask))
+        if (setSize != SigSetSize)
+            return -EINVAL;
+        ulong s = 0;
+        if (set != 0 && !Mem.TryRead64((ulong)set, out s))
             return -EFAULT;
-        if (set == 0)
-            return 0;
-        if (!Mem.TryRead64((ulong)set, out ulong s))
-            return -EFAULT;
-        const ulong unblockable = (1UL << (SignalState.SIGKILL - 1)) | (1UL << (SignalState.SIGSTOP - 1));
-        t.SignalMask = how switch
+        if (set != 0 && how is < 0 or > 2)
+            return -EINVAL;
+        ulong old = t.SignalMask;
+        if (set != 0)
         {
-            0 => t.SignalMask | s,
-            1 => t.SignalMask & ~s,
-            2 => s,
-            _ => t.SignalMask,
-        } & ~unblockable;
-        return how is >= 0 and <= 2 ? 0 : -EINVAL;
+            lock (_p.Signals.Lock)
+                t.SignalMask = how switch
+                {
+                    0 => t.SignalMask | s,
+                    1 => t.SignalMask & ~s,
+                    _ => s,
+                } & ~SignalState.Unblockable;
+        }
+        return oldSet != 0 && !Mem.TryWrite64((ulong)oldSet, old) ? -EFAULT : 0;
     }
 
-    private ulong _altStackSp, _altStackSize;
-    private int _altStackFlags = 2; // SS_DISABLE
-
-    private long SigAltStack(long ss, long oldSs)
+    private long SigPending(GuestThread t, long set, long setSize)
     {
-        if (oldSs != 0)
+        if (setSize > SigSetSize)
+            return -EINVAL;
+        ulong pending;
+        lock (_p.Signals.Lock)
+            pending = (t.Pending.Bits | _p.Signals.Pending.Bits) & t.SignalMask;
+        return Mem.TryWrite((ulong)set, BitConverter.GetBytes(pending).AsSpan(0, (int)setSize)) ? 0 : -EFAULT;
+    }
+
+    /// <summary>rt_sigsuspend: waits with a temporary mask; the handler's frame saves the thread's own mask.</summary>
+    private long SigSuspend(GuestThread t, long mask, long setSize)
+    {
+        if (setSize != SigSetSize)
+            return -EINVAL;
+        if (!Mem.TryRead64((ulong)mask, out ulong m))
+            return -EFAULT;
+        lock (_p.Signals.Lock)
         {
-            Span<byte> o = stackalloc byte[24];
-            BitConverter.TryWriteBytes(o, _altStackSp);
-            BitConverter.TryWriteBytes(o[8..], _altStackFlags);
-            BitConverter.TryWriteBytes(o[16..], _altStackSize);
-            if (!Mem.TryWrite((ulong)oldSs, o))
-                return -EFAULT;
+            t.SuspendedMask = t.SignalMask;
+            t.SignalMask = m & ~SignalState.Unblockable;
+            while (SignalDelivery.Deliverable(t) == 0)
+                Monitor.Wait(_p.Signals.Lock);
         }
+        return -EINTR;
+    }
+
+    private long Pause(GuestThread t)
+    {
+        lock (_p.Signals.Lock)
+            while (SignalDelivery.Deliverable(t) == 0)
+                Monitor.Wait(_p.Signals.Lock);
+        return -EINTR;
+    }
+
+    /// <summary>rt_sigtimedwait: takes a pending signal of the set, waiting up to the timeout (EAGAIN) or until another signal interrupts (EINTR).</summary>
+    private long SigTimedWait(GuestThread t, long set, long info, long timeout, long setSize)
+    {
+        if (setSize != SigSetSize)
+            return -EINVAL;
+        if (!Mem.TryRead64((ulong)set, out ulong wanted))
+            return -EFAULT;
+        wanted &= ~SignalState.Unblockable;
+        DateTime? deadline = null;
+        if (timeout != 0)
+        {
+            if (!Mem.TryRead64((ulong)timeout, out ulong sec) || !Mem.TryRead64((ulong)timeout + 8, out ulong nsec))
+                return -EFAULT;
+            if ((long)sec < 0 || nsec >= 1_000_000_000)
+                return -EINVAL;
+            deadline = DateTime.UtcNow.AddSeconds(Math.Min(sec, 1UL << 32)).AddTicks((long)nsec / 100);
+        }
+        var s = _p.Signals;
+        byte[]? got = null;
+        lock (s.Lock)
+        {
+            while (true)
+            {
+                ulong ready = (t.Pending.Bits | s.Pending.Bits) & wanted;
+                if (ready != 0)
+                {
+                    int sig = System.Numerics.BitOperations.TrailingZeroCount(ready) + 1;
+                    got = t.Pending.Take(sig) ?? s.Pending.Take(sig);
+                    break;
+                }
+                if ((SignalDelivery.Deliverable(t) & ~wanted) != 0)
+                    return -EINTR;
+                TimeSpan left = deadline is DateTime d ? d - DateTime.UtcNow : Timeout.InfiniteTimeSpan;
+                if (deadline != null && left <= TimeSpan.Zero)
+                    return -EAGAIN;
+                Monitor.Wait(s.Lock, left);
+            }
+        }
+        if (got == null)
+            return -EAGAIN;
+        if (info != 0 && !Mem.TryWrite((ulong)info, got))
+            return -EFAULT;
+        return SigInfo.Signo(got);
+    }
+
+    private long SigReturn(GuestThread t)
+    {
+        if (!SignalFrame.Return(t))
+            SignalDelivery.Terminate(SignalState.SIGSEGV);
+        return (long)t.Cpu.R[Gpr.Rax];
+    }
+
+    private long SigAltStack(GuestThread t, long ss, long oldSs)
+    {
+        ulong sp = t.Cpu.R[Gpr.Rsp];
+        Span<byte> o = stackalloc byte[24];
+        o.Clear();
+        BinaryPrimitives.WriteUInt64LittleEndian(o, t.AltStack.Sp);
+        BinaryPrimitives.WriteUInt32LittleEndian(o[8..], t.AltStack.ReportedFlags(sp));
+        BinaryPrimitives.WriteUInt64LittleEndian(o[16..], t.AltStack.Size);
         if (ss != 0)
         {
             Span<byte> n = stackalloc byte[24];
             if (!Mem.TryRead((ulong)ss, n))
                 return -EFAULT;
-            _altStackSp = BitConverter.ToUInt64(n);
-            _altStackFlags = BitConverter.ToInt32(n[8..]);
-            _altStackSize = BitConverter.ToUInt64(n[16..]);
+            long r = t.AltStack.Set(BinaryPrimitives.ReadUInt64LittleEndian(n), BinaryPrimitives.ReadUInt32LittleEndian(n[8..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(n[16..]), sp);
+            if (r != 0)
+                return r;
         }
+        return oldSs != 0 && !Mem.TryWrite((ulong)oldSs, o) ? -EFAULT : 0;
+    }
+
+    private GuestThread? OwnThread(long tid)
+    {
+        lock (_p.Signals.Lock)
+            return _p.Signals.Threads.FirstOrDefault(x => x.HostTid == tid);
+    }
+
+    /// <summary>kill: a signal to ourselves is queued directly; others go through the host.</summary>
+    private long Kill(long pid, long sig)
+    {
+        if (sig is < 0 or > 64)
+            return -EINVAL;
+        if (pid != Environment.ProcessId)
+            return Plain(62, pid, sig);
+        if (sig != 0)
+            SignalDelivery.Send(_p, null, SigInfo.FromProcess((int)sig, SigInfo.SI_USER));
         return 0;
+    }
+
+    /// <summary>tkill and tgkill (<paramref name="tgid"/> -1 for tkill).</summary>
+    private long ThreadKill(long tgid, long tid, long sig)
+    {
+        if (sig is < 0 or > 64 || tid <= 0)
+            return -EINVAL;
+        var target = tgid == -1 || tgid == Environment.ProcessId ? OwnThread(tid) : null;
+        if (target == null)
+            return tgid == -1 ? Plain(200, tid, sig) : Plain(234, tgid, tid, sig);
+        if (sig != 0)
+            SignalDelivery.Send(_p, target, SigInfo.FromProcess((int)sig, SigInfo.SI_TKILL));
+        return 0;
+    }
+
+    /// <summary>rt_sigqueueinfo and rt_tgsigqueueinfo (<paramref name="tid"/> 0 for the process).</summary>
+    private long SigQueueInfo(long pid, long tid, long sig, long uinfo)
+    {
+        if (sig is < 1 or > 64)
+            return -EINVAL;
+        var info = new byte[SigInfo.Size];
+        if (!Mem.TryRead((ulong)uinfo, info))
+            return -EFAULT;
+        BinaryPrimitives.WriteInt32LittleEndian(info, (int)sig);
+        var target = tid == 0 ? null : OwnThread(tid);
+        if (pid != Environment.ProcessId || (tid != 0 && target == null))
+            return tid == 0 ? WithBuf(129, 2, SigInfo.Size, false, pid, sig, uinfo) : WithBuf(297, 3, SigInfo.Size, false, pid, tid, sig, uinfo);
+        SignalDelivery.Send(_p, target, info);
+        return 0;
+    }
+
+    private long SetITimer(long which, long value, long oldValue)
+    {
+        byte* v = Buf(value, 32, false);
+        byte* o = oldValue == 0 ? null : Buf(oldValue, 32, true);
+        return v == null || (oldValue != 0 && o == null) ? -EFAULT : Host.Syscall(38, which, (long)v, (long)o);
+    }
+
+    private long TimerCreate(long clock, long sigevent, long timerId)
+    {
+        byte* e = sigevent == 0 ? null : Buf(sigevent, 64, false);
+        byte* id = Buf(timerId, 4, true);
+        return (sigevent != 0 && e == null) || id == null ? -EFAULT : Host.Syscall(222, clock, (long)e, (long)id);
+    }
+
+    private long TimerSetTime(long id, long flags, long value, long oldValue)
+    {
+        byte* v = Buf(value, 32, false);
+        byte* o = oldValue == 0 ? null : Buf(oldValue, 32, true);
+        return v == null || (oldValue != 0 && o == null) ? -EFAULT : Host.Syscall(223, id, flags, (long)v, (long)o);
     }
 
     private long Wait4(long pid, long status, long options, long rusage)

@@ -68,11 +68,26 @@ internal sealed unsafe partial class SyscallDispatcher
             case 118: case 120: return GetResIds(nr, a1, a2, a3);                      // getresuid, getresgid
             case 60: return Exit((int)a1, group: false);
             case 231: return Exit((int)a1, group: true);
-            case 62: case 200: case 234: return Plain(nr, a1, a2, a3);                 // kill, tkill, tgkill
-            case 13: return SigAction(t, (int)a1, a2, a3);
-            case 14: return SigProcMask(t, (int)a1, a2, a3);
-            case 127: return WithBuf(127, 0, 8, true, a1, a2);                         // rt_sigpending
-            case 131: return SigAltStack(a1, a2);
+            case 62: return Kill(a1, a2);
+            case 200: return ThreadKill(-1, a1, a2);                                   // tkill
+            case 234: return ThreadKill(a1, a2, a3);                                   // tgkill
+            case 13: return SigAction((int)a1, a2, a3, a4);
+            case 14: return SigProcMask(t, (int)a1, a2, a3, a4);
+            case 15: return SigReturn(t);
+            case 127: return SigPending(t, a1, a2);
+            case 128: return SigTimedWait(t, a1, a2, a3, a4);
+            case 129: return SigQueueInfo(a1, 0, a2, a3);                              // rt_sigqueueinfo
+            case 297: return SigQueueInfo(a1, a2, a3, a4);                             // rt_tgsigqueueinfo
+            case 130: return SigSuspend(t, a1, a2);
+            case 131: return SigAltStack(t, a1, a2);
+            case 34: return Pause(t);
+            case 37: return Plain(37, a1);                                             // alarm: the host's SIGALRM comes back as a guest signal
+            case 36: return WithBuf(36, 1, 24, true, a1, a2);                          // getitimer
+            case 38: return SetITimer(a1, a2, a3);
+            case 222: return TimerCreate(a1, a2, a3);
+            case 223: return TimerSetTime(a1, a2, a3, a4);
+            case 224: return WithBuf(224, 1, 32, true, a1, a2);                        // timer_gettime
+            case 225: case 226: return Plain(nr, a1);                                  // timer_getoverrun, timer_delete
             case 61: return Wait4(a1, a2, a3, a4);
             case 59: return Execve(a1, a2, a3);
             case 56: return Clone(t, a1, a2, a3, a4, a5);

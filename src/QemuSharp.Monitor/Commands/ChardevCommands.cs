@@ -57,7 +57,7 @@ public static class ChardevCommands
         fdName = null;
         string type = Str(backend, "type", "backend.type") ?? throw Missing("backend.type");
         if (!ChardevConfig.Backends.Contains(type) || type == "mux")
-            throw QmpError.Generic($"Parameter 'backend.type' does not accept value '{type}'");
+            throw QmpError.Generic($"Parameter 'type' does not accept value '{type}'");
         var data = backend["data"] as JsonObject ?? (backend.ContainsKey("data") ? throw Mismatch("backend.data", "object") : throw Missing("backend.data"));
         var config = new ChardevConfig(id, type);
         switch (type)
@@ -119,7 +119,7 @@ public static class ChardevCommands
                 fdName = name;
                 break;
             default:
-                throw QmpError.Generic($"Parameter 'backend.data.addr.type' does not accept value '{addrType}'");
+                throw QmpError.Generic($"Parameter 'type' does not accept value '{addrType}'");
         }
         if (tls is not null)
             throw Failed(config.Id, $"No TLS credentials with id '{tls}'");

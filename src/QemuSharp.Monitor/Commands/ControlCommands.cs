@@ -9,7 +9,7 @@ public sealed record VersionInfo(VersionTriple Qemu, string Package);
 
 public sealed record CommandInfo(string Name);
 
-public sealed record CommandLineParameterInfo(string Name, string Type, string? Help = null);
+public sealed record CommandLineParameterInfo(string Name, string Type, string? Help = null, string? Default = null);
 
 public sealed record CommandLineOptionInfo(CommandLineParameterInfo[] Parameters, string Option);
 
@@ -53,10 +53,10 @@ public static class ControlCommands
                     Common.Options.QemuOptType.Number => "number",
                     Common.Options.QemuOptType.Size => "size",
                     _ => "string",
-                }, k.Help)).ToArray(), o.Option))
+                }, k.Help, k.Default)).ToArray(), o.Option))
             .ToArray();
         if (option is not null && all.Length == 0)
-            throw QmpError.Generic($"Invalid option name: {option}");
+            throw QmpError.Generic($"invalid option name: {option}");
         return all;
     }
 }

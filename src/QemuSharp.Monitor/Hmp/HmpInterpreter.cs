@@ -158,14 +158,16 @@ public static class HmpInterpreter
         string.Concat(call.Host.Chardevs.All.Select(c => $"{c.Id}: filename={c.Filename}\r\n"));
 
     private static string InfoMtree(HmpCall call) =>
-        "address-space: I/O\r\n  0000000000000000-000000000000ffff (prio 0, i/o): io\r\n\r\n" +
-        "address-space: memory\r\n  0000000000000000-ffffffffffffffff (prio 0, i/o): system\r\n\r\n";
+        "address-space: memory\r\n  0000000000000000-ffffffffffffffff (prio 0, i/o): system\r\n\r\n" +
+        "address-space: I/O\r\n  0000000000000000-000000000000ffff (prio 0, i/o): io\r\n\r\n";
 
     private static string ChardevAdd(HmpCall call)
     {
         try
         {
             var opts = QemuOpts.Parse(call.Arg!, "backend", ChardevConfig.Schema);
+            if (opts.GetString("id") is { } id && call.Host.Chardevs.Find(id) is not null)
+                return $"Error: attempt to add duplicate property '{id}' to object (type 'container')\r\n";
             string? fdName = null;
             var config = ChardevConfig.FromOpts(opts, name =>
             {

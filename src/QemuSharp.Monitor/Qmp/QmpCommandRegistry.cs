@@ -97,7 +97,8 @@ public sealed class QmpCommandInfo
         {
             if (kind != JsonValueKind.Array)
                 throw Mismatch(name, "array");
-            return element.EnumerateArray().Select((e, i) => (string)Convert($"{name}[{i}]", typeof(string), enumType, JsonNode.Parse(e.GetRawText()))!).ToArray();
+            // QEMU names list elements 'null' in these messages.
+            return element.EnumerateArray().Select(e => (string)Convert("null", typeof(string), enumType, JsonNode.Parse(e.GetRawText()))!).ToArray();
         }
         throw new InvalidOperationException($"QMP argument type {t} is not supported");
     }

@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Xmm = System.Runtime.Intrinsics.Vector128<byte>;
 
 namespace QemuSharp.Target.X86.Sse;
@@ -7,6 +8,9 @@ namespace QemuSharp.Target.X86.Sse;
 public static class PackExtend
 {
     public static Xmm Packsswb(Xmm a, Xmm b)
+        => Sse2.IsSupported ? Sse2.PackSignedSaturate(a.AsInt16(), b.AsInt16()).AsByte() : PacksswbSoftware(a, b);
+
+    internal static Xmm PacksswbSoftware(Xmm a, Xmm b)
     {
         Xmm r = default;
         for (int i = 0; i < 8; i++)
@@ -18,6 +22,9 @@ public static class PackExtend
     }
 
     public static Xmm Packuswb(Xmm a, Xmm b)
+        => Sse2.IsSupported ? Sse2.PackUnsignedSaturate(a.AsInt16(), b.AsInt16()) : PackuswbSoftware(a, b);
+
+    internal static Xmm PackuswbSoftware(Xmm a, Xmm b)
     {
         Xmm r = default;
         for (int i = 0; i < 8; i++)
@@ -29,6 +36,9 @@ public static class PackExtend
     }
 
     public static Xmm Packssdw(Xmm a, Xmm b)
+        => Sse2.IsSupported ? Sse2.PackSignedSaturate(a.AsInt32(), b.AsInt32()).AsByte() : PackssdwSoftware(a, b);
+
+    internal static Xmm PackssdwSoftware(Xmm a, Xmm b)
     {
         Xmm r = default;
         for (int i = 0; i < 4; i++)
@@ -40,6 +50,9 @@ public static class PackExtend
     }
 
     public static Xmm Packusdw(Xmm a, Xmm b)
+        => Sse41.IsSupported ? Sse41.PackUnsignedSaturate(a.AsInt32(), b.AsInt32()).AsByte() : PackusdwSoftware(a, b);
+
+    internal static Xmm PackusdwSoftware(Xmm a, Xmm b)
     {
         Xmm r = default;
         for (int i = 0; i < 4; i++)

@@ -100,6 +100,11 @@ public readonly partial struct Float80
             flags |= X87Flags.Invalid;
             return Indefinite;
         }
+        if (b.IsZero && !infA)
+        {
+            flags |= X87Flags.ZeroDivide;
+            return new Float80(negative, MaxExponent, IntegerBit);
+        }
         NoteDenormals(a, b, ref flags);
         if (infA)
         {
@@ -108,11 +113,6 @@ public readonly partial struct Float80
         if (infB || a.IsZero)
         {
             return new Float80(negative, 0, 0);
-        }
-        if (b.IsZero)
-        {
-            flags |= X87Flags.ZeroDivide;
-            return new Float80(negative, MaxExponent, IntegerBit);
         }
         int ea = Unpack(a, out ulong sa);
         int eb = Unpack(b, out ulong sb);

@@ -3,19 +3,25 @@ namespace QemuSharp.Target.X86.X87;
 /// <summary>Conversions for FLD/FST of float32 and float64, FILD/FIST(P)/FISTTP and FBLD/FBSTP.</summary>
 public readonly partial struct Float80
 {
-    public static Float80 FromSingle(uint bits, ref X87Flags flags) =>
-        FromBinary((bits >> 31) != 0, (int)(bits >> 23) & 0xFF, bits & 0x7F_FFFF, 23, 127, 0xFF, ref flags);
+    /// <summary>
+    /// FLD m32 (quietSignaling: an SNaN raises IE and loads quiet), or the exact extension of an
+    /// arithmetic instruction's m32 operand (quietSignaling: false, the SNaN is kept for the NaN rules).
+    /// </summary>
+    public static Float80 FromSingle(uint bits, ref X87Flags flags, bool quietSignaling = true) =>
+        FromBinary((bits >> 31) != 0, (int)(bits >> 23) & 0xFF, bits & 0x7F_FFFF, 23, 127, 0xFF, ref flags,
+            quietSignaling);
 
-    public static Float80 FromDouble(ulong bits, ref X87Flags flags) =>
-        FromBinary((bits >> 63) != 0, (int)(bits >> 52) & 0x7FF, bits & 0xF_FFFF_FFFF_FFFF, 52, 1023, 0x7FF, ref flags);
+    public static Float80 FromDouble(ulong bits, ref X87Flags flags, bool quietSignaling = true) =>
+        FromBinary((bits >> 63) != 0, (int)(bits >> 52) & 0x7FF, bits & 0xF_FFFF_FFFF_FFFF, 52, 1023, 0x7FF,
+            ref flags, quietSignaling);
 
     private static Float80 FromBinary(bool negative, int exp, ulong fraction, int fractionBits, int bias,
-        int maxExp, ref X87Flags flags)
+        int maxExp, ref X87Flags flags, bool quietSignaling)
     {
         if (exp == maxExp)
         {
             ulong sig = IntegerBit | (fraction << (63 - fractionBits));
-            if (fraction != 0 && (sig & QuietBit) == 0)
+            if (quietSignaling && fraction != 0 && (sig & QuietBit) == 0)
             {
                 flags |= X87Flags.Invalid;
                 sig |= QuietBit;
@@ -68,10 +74,6 @@ public readonly partial struct Float80
         if (v.IsZero)
         {
             return sign;
-        }
-        if (v.IsDenormal)
-        {
-            flags |= X87Flags.Denormal;
         }
         int e = Unpack(v, out ulong s);
         flags |= Rounding.Round(v.IsNegative, ref e, (UInt128)s << 64, p, 1 - bias, bias, cw, false,

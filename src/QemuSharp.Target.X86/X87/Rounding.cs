@@ -39,6 +39,12 @@ internal static class Rounding
             bool tiny = e < eMin - 1 || !CarriesOut(negative, sig, p, rc);
             if (tiny && scaleOnTrap && !X87Control.IsMasked(cw, X87Flags.Underflow))
             {
+                if (e + TrapBias < eMin)
+                {
+                    kept = 0;
+                    kind = RoundedKind.Denormal;
+                    return X87Flags.Underflow | X87Flags.Precision;
+                }
                 e += TrapBias;
                 flags |= X87Flags.Underflow;
             }
@@ -73,6 +79,12 @@ internal static class Rounding
         {
             if (scaleOnTrap && !X87Control.IsMasked(cw, X87Flags.Overflow))
             {
+                if (e - TrapBias > eMax)
+                {
+                    kept = 0;
+                    kind = RoundedKind.Infinity;
+                    return X87Flags.Overflow | X87Flags.Precision | X87Flags.C1;
+                }
                 e -= TrapBias;
                 flags |= X87Flags.Overflow;
             }

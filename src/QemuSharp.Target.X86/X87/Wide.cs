@@ -52,6 +52,13 @@ internal readonly struct Wide
 
     public Wide Abs() => new(false, Exponent, Significand);
 
+    /// <summary>
+    /// Marks the value as inexact in the direction of the neglected tail of a series: just
+    /// below the computed magnitude (towardZero) or just above it.
+    /// </summary>
+    public Wide Nudge(bool towardZero) =>
+        IsZero || !towardZero ? new Wide(Negative, Exponent, Significand | 1) : Create(Negative, Exponent, (Significand - 1) | 1);
+
     public Wide Scale(int n) => IsZero ? this : new Wide(Negative, Exponent + n, Significand);
 
     public static Wide operator *(Wide a, Wide b)
@@ -135,6 +142,11 @@ internal readonly struct Wide
     public Float80 ToFloat80(ushort cw, ref X87Flags flags)
     {
         ushort fullPrecision = (ushort)(cw | 0x0300);
+        if (IsZero)
+        {
+            flags |= X87Flags.Precision;
+            return new Float80(Negative, 0, 0);
+        }
         return Rounding.ToExtended(Negative, Exponent, Significand | 1, fullPrecision, ref flags);
     }
 }

@@ -35,7 +35,8 @@ public static partial class X87Math
             Wide wy = Wide.FromFloat80(y.Abs());
             Wide wx = Wide.FromFloat80(x.Abs());
             bool steep = Float80.CompareFinite(y.Abs(), x.Abs()) > 0;
-            angle = steep ? Pi.Scale(-1) - Atan(wx / wy) : Atan(wy / wx);
+            (Wide atan, bool towardZero) = Atan(steep ? wx / wy : wy / wx);
+            angle = steep ? Pi.Scale(-1) - atan : atan.Nudge(towardZero);
             if (x.IsNegative)
             {
                 angle = Pi - angle;
@@ -56,7 +57,6 @@ public static partial class X87Math
             flags |= X87Flags.Invalid;
             return Float80.Indefinite;
         }
-        Float80.NoteDenormals(y, x, ref flags);
         bool yInfinite = y.IsInfinity;
         if (x.IsZero)
         {
@@ -71,6 +71,7 @@ public static partial class X87Math
             }
             return new Float80(!y.IsNegative, Float80.MaxExponent, Float80.IntegerBit);
         }
+        Float80.NoteDenormals(y, x, ref flags);
         if (x.IsInfinity)
         {
             if (y.IsZero)
@@ -80,30 +81,23 @@ public static partial class X87Math
             }
             return new Float80(y.IsNegative, Float80.MaxExponent, Float80.IntegerBit);
         }
-        int e = Float80.Unpack(x, out ulong s);
-        if (s == Float80.IntegerBit)
+        int order = Float80.CompareFinite(x, Float80.One);
+        if (order == 0 && !yInfinite)
         {
-            if (e == 0 && yInfinite)
+            return new Float80(y.IsNegative, 0, 0);
+        }
+        if (yInfinite || y.IsZero)
+        {
+            if (order == 0 && yInfinite)
             {
                 flags |= X87Flags.Invalid;
                 return Float80.Indefinite;
             }
-            return Float80.Multiply(y, Float80.FromInt64(e), (ushort)(cw | FullPrecision), ref flags);
-        }
-        int order = Float80.CompareFinite(x, Float80.One);
-        if (yInfinite || y.IsZero)
-        {
             return order > 0 ? y : y.Negate();
         }
-        Wide m = Wide.Create(false, 0, (UInt128)s << 64);
-        if (m.Significand > Sqrt2.Significand)
-        {
-            m = m.Scale(-1);
-            e++;
-        }
-        Wide log2M = TwoAtanh((m - Wide.One) / (m + Wide.One)) * Log2E;
-        Wide log2X = Wide.FromInt(e) + log2M;
-        return (Wide.FromFloat80(y) * log2X).ToFloat80(cw, ref flags);
+        Wide log2X = Log2(Wide.FromFloat80(x));
+        Wide product = Wide.FromFloat80(y) * log2X;
+        return (product.IsZero ? Wide.Create(y.IsNegative, 0, 0) : product).ToFloat80(cw, ref flags);
     }
 
     /// <summary>FYL2XP1: y * log2(x + 1), for |x| below 1 - sqrt(2)/2.</summary>
@@ -113,8 +107,31 @@ public static partial class X87Math
         {
             return special;
         }
+        if (x.IsInfinity && x.IsNegative)
+        {
+            flags |= X87Flags.Invalid;
+            return Float80.Indefinite;
+        }
         Float80.NoteDenormals(y, x, ref flags);
-        if (x.IsInfinity || (y.IsInfinity && x.IsZero))
+        if (x.IsInfinity)
+        {
+            if (y.IsZero)
+            {
+                flags |= X87Flags.Invalid;
+                return Float80.Indefinite;
+            }
+            return new Float80(y.IsNegative, Float80.MaxExponent, Float80.IntegerBit);
+        }
+        if (x.IsNegative && Float80.CompareFinite(x, Float80.One.Negate()) <= 0)
+        {
+            if (y.IsInfinity || y.IsZero)
+            {
+                return y.Negate();
+            }
+            flags |= X87Flags.Precision;
+            return x;
+        }
+        if (y.IsInfinity && x.IsZero)
         {
             flags |= X87Flags.Invalid;
             return Float80.Indefinite;
@@ -128,7 +145,7 @@ public static partial class X87Math
             return y.WithSign(x.IsNegative ^ y.IsNegative);
         }
         Wide wx = Wide.FromFloat80(x);
-        Wide log2 = TwoAtanh(wx / (Wide.FromInt(2) + wx)) * Log2E;
+        Wide log2 = wx.Exponent < -2 ? TwoAtanh(wx / (Wide.FromInt(2) + wx)) * Log2E : Log2(Wide.One + wx);
         return (Wide.FromFloat80(y) * log2).ToFloat80(cw, ref flags);
     }
 
@@ -156,14 +173,40 @@ public static partial class X87Math
         {
             return x;
         }
-        Wide t = Wide.FromFloat80(x) * Ln2;
+        if (Float80.CompareFinite(x.Abs(), Float80.One) > 0)
+        {
+            flags |= X87Flags.Precision;
+            return x;
+        }
+        return ExpMinus1(Wide.FromFloat80(x) * Ln2).ToFloat80(cw, ref flags);
+    }
+
+    /// <summary>e^t - 1 for |t| below 1.</summary>
+    private static Wide ExpMinus1(Wide t)
+    {
         Wide term = t;
         Wide sum = t;
-        for (ulong n = 2; !term.IsZero && term.Exponent > sum.Exponent - 132; n++)
+        for (ulong n = 2; ; n++)
         {
             term = (term * t).DivideBy(n);
+            if (term.IsZero || term.Exponent <= sum.Exponent - 132)
+            {
+                return sum.Nudge(term.Negative != sum.Negative);
+            }
             sum += term;
         }
-        return sum.ToFloat80(cw, ref flags);
+    }
+
+    /// <summary>log2(v) for v &gt; 0: the exponent plus 2*atanh((m-1)/(m+1))*log2(e), m in [sqrt(1/2), sqrt(2)].</summary>
+    private static Wide Log2(Wide v)
+    {
+        int e = v.Exponent;
+        Wide m = Wide.Create(false, 0, v.Significand);
+        if (m.Significand > Sqrt2.Significand)
+        {
+            m = m.Scale(-1);
+            e++;
+        }
+        return Wide.FromInt(e) + TwoAtanh((m - Wide.One) / (m + Wide.One)) * Log2E;
     }
 }

@@ -24,14 +24,18 @@ public static partial class X87Math
             return Float80.Indefinite;
         }
         Float80.NoteDenormals(a, b, ref flags);
-        if (a.IsZero || b.Exponent == Float80.MaxExponent)
+        if (a.IsZero)
         {
             return a;
         }
         int ea = Float80.Unpack(a, out ulong sa);
+        ushort fullCw = (ushort)(cw | FullPrecision);
+        if (b.Exponent == Float80.MaxExponent)
+        {
+            return Rounding.ToExtended(a.IsNegative, ea, (UInt128)sa << 64, fullCw, ref flags);
+        }
         int eb = Float80.Unpack(b, out ulong sb);
         int d = ea - eb;
-        ushort fullCw = (ushort)(cw | FullPrecision);
         if (d >= 64)
         {
             int n = 32 + ((d - 32) % 32);
@@ -41,7 +45,7 @@ public static partial class X87Math
         }
         if (d < -1)
         {
-            return a;
+            return Rounding.ToExtended(a.IsNegative, ea, (UInt128)sa << 64, fullCw, ref flags);
         }
         UInt128 dividend = d >= 0 ? (UInt128)sa << d : sa;
         UInt128 divisor = d >= 0 ? sb : (UInt128)sb << 1;

@@ -92,8 +92,16 @@ public static partial class X87Math
             quadrant = (int)(k & 3);
             r = Wide.Create(negative, 127 - 65, rem);
         }
-        Wide sin = SinSeries(r);
-        Wide cos = CosSeries(r);
+        (Wide sinR, bool sinTail) = SinSeries(r);
+        (Wide cosR, bool cosTail) = CosSeries(r);
+        Wide sin = sinR.Nudge(sinTail);
+        Wide cos = cosR.Nudge(cosTail);
+        if (kind == TrigKind.Tan)
+        {
+            Wide tan = (quadrant & 1) == 0 ? sin / cosR : (cos / sinR).Negate();
+            first = (x.IsNegative ? tan.Negate() : tan).ToFloat80(cw, ref flags);
+            return true;
+        }
         (Wide sinX, Wide cosX) = quadrant switch
         {
             0 => (sin, cos),
@@ -105,53 +113,51 @@ public static partial class X87Math
         {
             sinX = sinX.Negate();
         }
-        switch (kind)
+        first = kind == TrigKind.Cos ? cosX.ToFloat80(cw, ref flags) : sinX.ToFloat80(cw, ref flags);
+        if (kind == TrigKind.SinCos)
         {
-            case TrigKind.Sin:
-                first = sinX.ToFloat80(cw, ref flags);
-                break;
-            case TrigKind.Cos:
-                first = cosX.ToFloat80(cw, ref flags);
-                break;
-            case TrigKind.SinCos:
-                first = sinX.ToFloat80(cw, ref flags);
-                second = cosX.ToFloat80(cw, ref flags);
-                break;
-            default:
-                first = (sinX / cosX).ToFloat80(cw, ref flags);
-                break;
+            X87Flags sinFlags = flags;
+            second = cosX.ToFloat80(cw, ref flags);
+            flags = (flags & ~X87Flags.C1) | (sinFlags & X87Flags.C1);
         }
         return true;
     }
 
-    private static Wide SinSeries(Wide r)
+    /// <summary>The series of sin(r); the tail flag says whether the neglected terms shrink the magnitude.</summary>
+    private static (Wide Sum, bool TowardZero) SinSeries(Wide r)
     {
         Wide r2 = r * r;
         Wide term = r;
         Wide sum = r;
-        for (ulong n = 1; !term.IsZero && term.Exponent > sum.Exponent - 132; n++)
+        for (ulong n = 1; ; n++)
         {
             term = (term * r2).DivideBy((2 * n) * (2 * n + 1)).Negate();
+            if (term.IsZero || term.Exponent <= sum.Exponent - 132)
+            {
+                return (sum, term.Negative != sum.Negative);
+            }
             sum += term;
         }
-        return sum;
     }
 
-    private static Wide CosSeries(Wide r)
+    private static (Wide Sum, bool TowardZero) CosSeries(Wide r)
     {
         Wide r2 = r * r;
         Wide term = Wide.One;
         Wide sum = Wide.One;
-        for (ulong n = 1; !term.IsZero && term.Exponent > -132; n++)
+        for (ulong n = 1; ; n++)
         {
             term = (term * r2).DivideBy((2 * n - 1) * (2 * n)).Negate();
+            if (term.IsZero || term.Exponent <= sum.Exponent - 132)
+            {
+                return (sum, term.Negative != sum.Negative);
+            }
             sum += term;
         }
-        return sum;
     }
 
     /// <summary>atan(z) for 0 &lt;= z &lt;= 1, by halving the angle until z is small, then the series.</summary>
-    private static Wide Atan(Wide z)
+    private static (Wide Sum, bool TowardZero) Atan(Wide z)
     {
         int doublings = 0;
         while (!z.IsZero && z.Exponent > -4)
@@ -160,14 +166,18 @@ public static partial class X87Math
             doublings++;
         }
         Wide z2 = z * z;
-        Wide term = z;
+        Wide power = z;
         Wide sum = z;
-        for (ulong n = 1; !term.IsZero && term.Exponent > sum.Exponent - 132; n++)
+        for (ulong n = 1; ; n++)
         {
-            term = (term * z2).Negate();
-            sum += term.DivideBy(2 * n + 1);
+            power = (power * z2).Negate();
+            Wide term = power.DivideBy(2 * n + 1);
+            if (term.IsZero || term.Exponent <= sum.Exponent - 132)
+            {
+                return (sum.Scale(doublings), term.Negative != sum.Negative);
+            }
+            sum += term;
         }
-        return sum.Scale(doublings);
     }
 
     /// <summary>2 * atanh(u) = ln((1+u)/(1-u)).</summary>

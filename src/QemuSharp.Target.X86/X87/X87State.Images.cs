@@ -15,12 +15,15 @@ public sealed partial class X87State
     public const int SaveSize16 = 94;
     public const int FxSaveSize = 512;
 
-    /// <summary>FNSTENV/FSTENV; afterwards the hardware masks all exceptions (see <see cref="MaskAllExceptions"/>).</summary>
+    /// <summary>
+    /// FNSTENV/FSTENV; afterwards the hardware masks all exceptions (see <see cref="MaskAllExceptions"/>).
+    /// The unused upper halves of the 32-bit form's control, status and tag dwords read as ones.
+    /// </summary>
     public void StoreEnvironment(Span<byte> image, bool operand32 = true)
     {
         if (operand32)
         {
-            image[..EnvironmentSize32].Clear();
+            image[..EnvironmentSize32].Fill(0xFF);
             BinaryPrimitives.WriteUInt16LittleEndian(image, ControlWord);
             BinaryPrimitives.WriteUInt16LittleEndian(image[4..], StatusWord);
             BinaryPrimitives.WriteUInt16LittleEndian(image[8..], TagWord);

@@ -29,7 +29,7 @@ public sealed partial class X87State
             conversionFlags = StackOverflow;
             value = Float80.Indefinite;
         }
-        if (Commit(conversionFlags))
+        if (Commit(conversionFlags) || (conversionFlags & X87Flags.Invalid) == 0)
         {
             Top = newTop;
             SetST(0, value);
@@ -142,11 +142,15 @@ public sealed partial class X87State
         return true;
     }
 
-    /// <summary>FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR with a memory operand (FIADD... too): ST(0) = ST(0) op m.</summary>
+    /// <summary>
+    /// FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR with a memory operand (FIADD... too): ST(0) = ST(0) op m.
+    /// Convert a float operand with quietSignaling: false so that the NaN rules see an SNaN.
+    /// </summary>
     public void Arith(X87ArithOp op, Float80 operand, X87Flags conversionFlags = X87Flags.None)
     {
-        X87Flags flags = conversionFlags;
+        X87Flags flags = X87Flags.None;
         Float80 result = IsEmpty(0) ? Underflow(ref flags) : Apply(op, ST(0), operand, ref flags);
+        flags |= MergeConversionFlags(flags, conversionFlags, operand.IsNaN || ST(0).IsNaN || ST(0).IsUnsupported);
         if (Commit(flags))
         {
             SetST(0, result);
@@ -178,6 +182,21 @@ public sealed partial class X87State
         _ => Float80.Divide(y, x, ControlWord, ref flags),
     };
 
+    /// <summary>
+    /// The flags of converting a memory operand count unless a stack fault or an invalid
+    /// operation took precedence; a denormal source is not reported next to a NaN.
+    /// </summary>
+    private static X87Flags MergeConversionFlags(X87Flags operation, X87Flags conversion, bool specialOperand)
+    {
+        if ((operation & X87Flags.StackFault) != 0)
+        {
+            return X87Flags.None;
+        }
+        return specialOperand || (operation & (X87Flags.Invalid | X87Flags.ZeroDivide)) != 0
+            ? conversion & ~X87Flags.Denormal
+            : conversion;
+    }
+
     private static Float80 Underflow(ref X87Flags flags)
     {
         flags |= StackUnderflow;
@@ -187,11 +206,11 @@ public sealed partial class X87State
     /// <summary>FCOM/FCOMP/FUCOM/FUCOMP with a memory or register operand; pops 0, 1 or 2 times.</summary>
     public void Compare(Float80 operand, bool ordered, int pops, X87Flags conversionFlags = X87Flags.None)
     {
-        X87Flags flags = conversionFlags;
+        X87Flags flags = X87Flags.None;
         X87Comparison result = IsEmpty(0)
             ? UnderflowComparison(ref flags)
             : Float80.Compare(ST(0), operand, ordered, ref flags);
-        FinishCompare(flags, result, pops);
+        FinishCompare(flags | MergeConversionFlags(flags, conversionFlags, operand.IsNaN || ST(0).IsNaN || ST(0).IsUnsupported), result, pops);
     }
 
     /// <summary>FCOM ST(i), FCOMP ST(i), FCOMPP (pops 2) and the FUCOM forms.</summary>
@@ -255,11 +274,12 @@ public sealed partial class X87State
 
     private void FinishCompare(X87Flags flags, X87Comparison result, int pops)
     {
-        if (!Commit(flags))
+        bool completed = Commit(flags);
+        SetConditionCodes((ushort)result);
+        if (!completed)
         {
             return;
         }
-        SetConditionCodes((ushort)result);
         for (int p = 0; p < pops; p++)
         {
             Pop();
@@ -283,10 +303,11 @@ public sealed partial class X87State
     public void ChangeSign(bool absolute)
     {
         X87Flags flags = X87Flags.None;
-        Float80 v = IsEmpty(0) ? Underflow(ref flags) : ST(0);
+        bool empty = IsEmpty(0);
+        Float80 v = empty ? Underflow(ref flags) : ST(0);
         if (Commit(flags))
         {
-            SetST(0, absolute ? v.Abs() : v.Negate());
+            SetST(0, empty ? v : absolute ? v.Abs() : v.Negate());
         }
     }
 }

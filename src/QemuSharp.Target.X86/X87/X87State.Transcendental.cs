@@ -163,7 +163,7 @@ public sealed partial class X87State
                 break;
             case TwoResultOp.Tangent:
                 complete = X87Math.TryTan(x, cw, ref flags, out bottom);
-                top = Float80.One;
+                top = x.IsNaN || x.IsSpecial ? bottom : Float80.One;
                 break;
             default:
                 top = X87Math.Extract(x, ref flags, out bottom);

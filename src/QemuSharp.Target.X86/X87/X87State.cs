@@ -155,9 +155,15 @@ public sealed partial class X87State
     public bool Commit(X87Flags flags, bool memoryDestination = false)
     {
         int unmasked = (int)flags & (int)X87Flags.Exceptions & ~ControlWord;
+        const X87Flags stackOverflow = X87Flags.StackFault | X87Flags.C1;
         if ((unmasked & (int)(X87Flags.Invalid | X87Flags.Denormal | X87Flags.ZeroDivide)) != 0)
         {
-            flags &= X87Flags.Invalid | X87Flags.Denormal | X87Flags.ZeroDivide | X87Flags.StackFault | X87Flags.C1;
+            X87Flags kept = X87Flags.Invalid | X87Flags.Denormal | X87Flags.ZeroDivide | X87Flags.StackFault;
+            flags &= (flags & stackOverflow) == stackOverflow ? kept | X87Flags.C1 : kept;
+        }
+        else if (memoryDestination && (unmasked & (int)(X87Flags.Overflow | X87Flags.Underflow)) != 0)
+        {
+            flags &= X87Flags.Invalid | X87Flags.Overflow | X87Flags.Underflow | X87Flags.StackFault;
         }
         _status = (ushort)((_status & ~C1) | ((ushort)flags & (C1 | 0x7F)));
         if (unmasked != 0)

@@ -75,11 +75,19 @@ internal sealed class InputGenerator(int seed)
                     v = v.AsUInt64().WithElement(i, Float(FloatFormat.Double)).AsByte();
                 }
                 break;
+            case InputKind.Text when _random.Next(2) == 0:
+                for (int i = 0; i < 8; i++)
+                {
+                    int r = _random.Next(10);
+                    ushort w = r == 0 ? (ushort)0 : r < 8 ? (ushort)(0x61 + _random.Next(4) + (_random.Next(4) == 0 ? 0x8000 : 0)) : (ushort)_random.Next(65536);
+                    v = v.AsUInt16().WithElement(i, w).AsByte();
+                }
+                break;
             case InputKind.Text:
                 for (int i = 0; i < 16; i++)
                 {
                     int r = _random.Next(10);
-                    byte b = r == 0 ? (byte)0 : r < 8 ? (byte)('a' + _random.Next(4)) : (byte)_random.Next(256);
+                    byte b = r == 0 ? (byte)0 : r < 8 ? (byte)('a' + _random.Next(4) + (_random.Next(8) == 0 ? 0x80 : 0)) : (byte)_random.Next(256);
                     v = v.WithElement(i, b);
                 }
                 break;

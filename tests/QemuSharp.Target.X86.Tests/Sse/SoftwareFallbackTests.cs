@@ -30,6 +30,20 @@ public sealed class SoftwareFallbackTests
     }
 
     [Fact]
+    public void ShouldPackWithSaturationLikeTheHost()
+    {
+        var generator = new InputGenerator(9);
+        for (int i = 0; i < 2000; i++)
+        {
+            MachineState s = generator.Next(InputKind.Integer);
+            Assert.Equal(PackExtend.Packsswb(s.X1, s.X2), PackExtend.PacksswbSoftware(s.X1, s.X2));
+            Assert.Equal(PackExtend.Packuswb(s.X1, s.X2), PackExtend.PackuswbSoftware(s.X1, s.X2));
+            Assert.Equal(PackExtend.Packssdw(s.X1, s.X2), PackExtend.PackssdwSoftware(s.X1, s.X2));
+            Assert.Equal(PackExtend.Packusdw(s.X1, s.X2), PackExtend.PackusdwSoftware(s.X1, s.X2));
+        }
+    }
+
+    [Fact]
     public void ShouldShuffleBytesLikePshufb()
     {
         var generator = new InputGenerator(7);

@@ -12,9 +12,13 @@ public static partial class Qcow2Compression
     public const byte Zlib = 0;
     public const byte Zstd = 1;
 
+    private const int SampleSize = 4096;
+
     /// <summary>Compresses one cluster; null when the result would not be smaller than the cluster.</summary>
     public static byte[]? Compress(byte type, ReadOnlySpan<byte> cluster)
     {
+        if (type == Zlib && LooksIncompressible(cluster))
+            return null;
         byte[] output = type == Zstd ? ZstdCompress(cluster) : DeflateCompress(cluster);
         return output.Length < cluster.Length ? output : null;
     }
@@ -26,6 +30,20 @@ public static partial class Qcow2Compression
             ZstdDecompress(input, cluster);
         else
             DeflateDecompress(input, cluster);
+    }
+
+    /// <summary>
+    /// True when samples from the start, middle and end of a large cluster do not shrink at all
+    /// (random or already compressed data), which spares deflating the whole cluster for nothing.
+    /// </summary>
+    private static bool LooksIncompressible(ReadOnlySpan<byte> cluster)
+    {
+        if (cluster.Length < 8 * SampleSize)
+            return false;
+        foreach (int at in new[] { 0, cluster.Length / 2, cluster.Length - SampleSize })
+            if (DeflateCompress(cluster.Slice(at, SampleSize)).Length < SampleSize)
+                return false;
+        return true;
     }
 
     private static byte[] DeflateCompress(ReadOnlySpan<byte> cluster)

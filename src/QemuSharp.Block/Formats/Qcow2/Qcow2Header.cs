@@ -130,7 +130,7 @@ public sealed class Qcow2Header
             throw new BlockException($"Unsupported encryption method: {CryptMethod}");
         if ((long)RefcountTableClusters * cluster > MaxRefcountTableBytes)
             throw new BlockException("Reference count table too large");
-        if (RefcountTableClusters == 0 || !Aligned(RefcountTableOffset))
+        if (!Aligned(RefcountTableOffset))
             throw new BlockException("Reference count table offset invalid");
         if (SnapshotCount > MaxSnapshots)
             throw new BlockException("Snapshot table too large");
@@ -146,7 +146,7 @@ public sealed class Qcow2Header
             throw new BlockException("Active L1 table offset invalid");
     }
 
-    private bool Aligned(long offset) => offset > 0 && (offset & (ClusterSize - 1)) == 0 && offset < (1L << 56);
+    private bool Aligned(long offset) => offset >= 0 && (offset & (ClusterSize - 1)) == 0 && offset < (1L << 56);
 
     /// <summary>L1 entries needed to map <paramref name="size"/> bytes.</summary>
     public static long MinL1Size(long size, int clusterBits, bool extendedL2)

@@ -40,7 +40,7 @@ public sealed partial class Qcow2Image
             bool v3 = compat11 ?? Header.Version >= 3;
             int bits = refcountBits ?? (1 << Header.RefcountOrder);
             if (!v3 && bits != 16)
-                throw new BlockException(refcountBits != null && compat11 == null
+                throw new BlockException(refcountBits != null
                     ? "Refcount widths other than 16 bits require compatibility level 1.1 or above (use compat=1.1 or greater)"
                     : "compat=0.10 requires refcount_bits=16");
             if (!v3 && lazyRefcounts == true)

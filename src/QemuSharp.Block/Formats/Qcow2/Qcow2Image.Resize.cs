@@ -23,7 +23,7 @@ public sealed partial class Qcow2Image
     {
         long needed = Qcow2Header.MinL1Size(length, _clusterBits, Header.ExtendedL2);
         if (needed * 8 > Qcow2Header.MaxL1Bytes)
-            throw new BlockException("The image size is too large for file format 'qcow2'");
+            throw new BlockException("The image size is too large (try using a larger cluster size)");
         if (needed > _l1.Length)
             GrowL1((int)needed);
         long old = Header.Size;

@@ -89,6 +89,12 @@ public sealed partial class Qcow2Image : BlockDriver
 
     private void PrepareForWriting()
     {
+        if (Refcounts.TableOffset < ClusterSize || (_l1.Length > 0 && Header.L1TableOffset < ClusterSize))
+        {
+            string what = Refcounts.TableOffset < ClusterSize ? "refcount table" : "active L1 table";
+            MarkCorrupt();
+            throw new BlockException($"qcow2: Marking image as corrupt: Preventing invalid write on metadata (overlaps with {what}); further corruption events will be suppressed");
+        }
         if ((Header.Incompatible & Qcow2Header.IncompatDirty) != 0)
             Qcow2Checker.Check(this, Qcow2Checker.Fix.All, TextWriter.Null);
         if ((Header.Autoclear & ~Qcow2Header.AutoclearKnown) != 0)

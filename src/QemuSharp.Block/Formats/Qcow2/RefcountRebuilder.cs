@@ -61,7 +61,7 @@ internal static class RefcountRebuilder
             if ((e & ~511UL) != 0 && ((long)(e & ~511UL) & (cluster - 1)) == 0)
                 freed.Add((long)(e & ~511UL) / cluster);
         foreach (long c in freed)
-            if (c < start && walk.Counts[c] == 0)
+            if (c >= 0 && c < start && c < walk.Counts.Length && walk.Counts[c] == 0)
                 err.WriteLine($"Repairing cluster {c} refcount=1 reference=0");
         h.RefcountTableOffset = tableOffset;
         h.RefcountTableClusters = (uint)tableClusters;

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace QemuSharp.Block.Tests;
+
+/// <summary>Our OFD byte-range locks and QEMU's exclude each other as QEMU's own users do.</summary>
+public sealed class LockingTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    [Fact]
+    public async Task ShouldRefuseImagesQemuIoHoldsOpenForWriting()
+    {
+        string image = _dir["l.qcow2"];
+        Oracle.DebianImg("create", "-f", "qcow2", image, "1M");
+        using var holder = Process.Start(new ProcessStartInfo("qemu-io", ["-c", "sleep 3000", image]) { RedirectStandardOutput = true })!;
+        await WaitUntil(() => Oracle.DebianImg("info", image).ExitCode != 0);
+        foreach (string[] args in new[] { new[] { "info", image }, ["check", "-r", "all", image] })
+        {
+            var theirs = Oracle.DebianImg(args);
+            var ours = Oracle.Ours(args);
+            Assert.Equal(1, ours.ExitCode);
+            Assert.Equal(theirs.Err, ours.Err);
+        }
+        Assert.Equal(0, Oracle.Ours("info", "-U", image).ExitCode);
+        holder.Kill();
+    }
+
+    [Fact]
+    public void ShouldKeepQemuOutWhileWeHoldTheImage()
+    {
+        string image = _dir["m.qcow2"];
+        Oracle.Ours("create", "-f", "qcow2", image, "1M");
+        using (ImageOpener.Open(image, new OpenOptions { ReadOnly = false }))
+        {
+            var info = Oracle.DebianImg("info", image);
+            Assert.Equal(1, info.ExitCode);
+            Assert.Contains("Failed to get shared \"write\" lock", info.Err);
+            Assert.Equal(0, Oracle.DebianImg("info", "-U", image).ExitCode);
+            Assert.NotEqual(0, Oracle.Io(image, "write 0 512").ExitCode);
+        }
+        Assert.Equal(0, Oracle.DebianImg("info", image).ExitCode);
+    }
+
+    [Fact]
+    public void ShouldShareReadOnlyOpensWithQemuReaders()
+    {
+        string image = _dir["r.qcow2"];
+        Oracle.Ours("create", "-f", "qcow2", image, "1M");
+        using (ImageOpener.Open(image, new OpenOptions()))
+        {
+            Assert.Equal(0, Oracle.DebianImg("info", image).ExitCode);
+            Assert.NotEqual(0, Oracle.Io(image, "write 0 512").ExitCode);
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (int i = 0; i < 100 && !condition(); i++)
+            await Task.Delay(20);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}

@@ -1,0 +1,100 @@
+using QemuSharp.Target.X86.X87;
+
+namespace QemuSharp.Target.X86.Tests.X87;
+
+public class X87StateTests
+{
+    private static X87State Loaded()
+    {
+        var fpu = new X87State();
+        fpu.Push(Float80.FromInt64(7));
+        fpu.Push(Float80.Zero);
+        fpu.Push(Float80.Infinity);
+        fpu.NoteInstruction(0x1234_5678, 0x5C1, 0x9ABC_DEF0);
+        fpu.ControlWord = 0x0A7B;
+        return fpu;
+    }
+
+    [Fact]
+    public void ShouldRaiseStackOverflowOnTheNinthPush()
+    {
+        var fpu = new X87State();
+        for (int i = 0; i < 9; i++)
+        {
+            fpu.Push(Float80.One);
+        }
+        Assert.Equal(Float80.Indefinite, fpu.ST(0));
+        Assert.Equal(0x0241, fpu.StatusWord & 0x0241);
+    }
+
+    [Fact]
+    public void ShouldLeaveTheDestinationAndSetErrorSummaryOnUnmaskedZeroDivide()
+    {
+        var fpu = new X87State { ControlWord = 0x037B };
+        fpu.Push(Float80.Zero);
+        fpu.Push(Float80.One);
+        fpu.ArithRegisters(X87ArithOp.Divide, 0, 1, false);
+        Assert.Equal(Float80.One, fpu.ST(0));
+        Assert.True(fpu.ExceptionPending);
+        Assert.Equal(0x8084, fpu.StatusWord & 0x80FF);
+    }
+
+    [Fact]
+    public void ShouldDeriveTheFullTagWordFromTheContents()
+    {
+        Assert.Equal(0b00_01_10_11_11_11_11_11, Loaded().TagWord);
+        Assert.Equal(0b1110_0000, Loaded().AbridgedTagWord);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ShouldRestoreWhatFsaveStored(bool operand32)
+    {
+        X87State original = Loaded();
+        ushort status = original.StatusWord;
+        byte[] image = new byte[X87State.SaveSize32];
+        original.Save(image, operand32);
+        Assert.Equal(X87Control.Default, original.ControlWord);
+
+        var restored = new X87State();
+        restored.Restore(image, operand32);
+        Assert.Equal(0x0A7B, restored.ControlWord);
+        Assert.Equal(status, restored.StatusWord);
+        Assert.Equal(Float80.Infinity, restored.ST(0));
+        Assert.Equal(Float80.FromInt64(7), restored.ST(2));
+        Assert.True(restored.IsEmpty(3));
+        Assert.Equal(operand32 ? 0x1234_5678UL : 0x5678UL, restored.InstructionPointer);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ShouldTouchOnlyTheX87FieldsOfTheFxsaveArea(bool rexW)
+    {
+        byte[] area = new byte[X87State.FxSaveSize];
+        area.AsSpan().Fill(0xCC);
+        Loaded().FxSave(area, rexW);
+        Assert.All(area[24..32], b => Assert.Equal(0xCC, b));
+        Assert.All(area[160..], b => Assert.Equal(0xCC, b));
+
+        var restored = new X87State();
+        restored.FxRestore(area, rexW);
+        Assert.Equal(0b1110_0000, restored.AbridgedTagWord);
+        Assert.Equal(0x5C1, restored.Opcode);
+        Assert.Equal(0x9ABC_DEF0UL, restored.DataPointer);
+        Assert.Equal(Float80.Zero, restored.ST(1));
+    }
+
+    [Fact]
+    public void ShouldKeepErrorSummaryInStepWithALoadedEnvironment()
+    {
+        byte[] env = new byte[X87State.EnvironmentSize32];
+        var fpu = new X87State();
+        fpu.StoreEnvironment(env);
+        env[0] = 0x7E;
+        env[4] = 0x01;
+        fpu.LoadEnvironment(env);
+        Assert.True(fpu.ExceptionPending);
+    }
+}

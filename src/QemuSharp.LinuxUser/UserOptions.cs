@@ -60,7 +60,7 @@ public sealed class UserOptions
             string Value()
             {
                 if (i + 1 >= args.Length)
-                    throw new UsageException($"qemu-x86_64: option '{arg}' requires an argument");
+                    throw new UsageException($"qemu: missing argument for option '{arg.TrimStart('-')}'");
                 return args[++i];
             }
             switch (name)
@@ -72,7 +72,7 @@ public sealed class UserOptions
                 case "cpu":
                     string model = Value();
                     if (model == "help" || model == "?")
-                        throw new UsageException(string.Join("\n", CpuModel.All.Select(m => $"x86 {m.Name,-16} {m.BrandString}")), 0);
+                        throw new UsageException("Available CPUs:\n" + string.Join("\n", CpuModel.All.Select(m => $"x86 {m.Name,-25} {m.BrandString}")), 0);
                     o.Cpu = FindCpu(model);
                     break;
                 case "strace": o.Strace = true; break;
@@ -82,7 +82,7 @@ public sealed class UserOptions
                 case "version": throw new UsageException(VersionText, 0);
                 case "h": case "help": throw new UsageException(HelpText, 0);
                 case "s": case "B": case "R": case "seed": case "r": case "p": case "g": case "trace": Value(); break;
-                default: throw new UsageException($"qemu-x86_64: unknown option '{name}'");
+                default: throw new UsageException($"qemu: unknown option '{name}'");
             }
         }
         if (i < args.Length && args[i] == "-resume-placeholder")
@@ -91,7 +91,7 @@ public sealed class UserOptions
             return o;
         }
         if (i >= args.Length)
-            throw new UsageException("qemu-x86_64: no user program specified");
+            throw new UsageException("qemu: no user program specified");
         o.Program = args[i];
         o.Args = args[i..];
         return o;

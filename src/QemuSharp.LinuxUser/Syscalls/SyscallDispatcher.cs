@@ -24,6 +24,12 @@ internal sealed unsafe partial class SyscallDispatcher(GuestProcess process)
         long nr = (long)c.R[Gpr.Rax];
         long a1 = (long)c.R[Gpr.Rdi], a2 = (long)c.R[Gpr.Rsi], a3 = (long)c.R[Gpr.Rdx];
         long a4 = (long)c.R[Gpr.R10], a5 = (long)c.R[Gpr.R8], a6 = (long)c.R[Gpr.R9];
+        if (_p.Options.Strace && nr is 60 or 231)
+        {
+            // These do not return: log them before they run, as QEMU does.
+            _p.Log.WriteLine($"{Environment.ProcessId} {SyscallNames.Name(nr)}({a1})");
+            _p.FlushLog();
+        }
         long r = Call(t, nr, a1, a2, a3, a4, a5, a6);
         if (_p.Options.Strace)
             _p.Log.WriteLine($"{Environment.ProcessId} {SyscallNames.Name(nr)}(0x{a1:x},0x{a2:x},0x{a3:x},0x{a4:x},0x{a5:x},0x{a6:x}) = {FormatResult(r)}");

@@ -24,14 +24,6 @@ public static unsafe class IntegerHandlers
             Write0(c, ref op, ea, r);
     }
 
-    /// <summary>ALU register-register fast path (the commonest form).</summary>
-    public static void AluRegReg(X86Cpu c, ref Op op)
-    {
-        ulong r = Alu.Compute(c, (AluOp)op.Cond, op.Size, GetReg(c, op.Reg0, op.Size), GetReg(c, op.Reg1, op.Size));
-        if (op.Cond != (byte)AluOp.Cmp)
-            SetReg(c, op.Reg0, op.Size, r);
-    }
-
     public static void Test(X86Cpu c, ref Op op)
     {
         ulong r = Read0(c, ref op) & Read1(c, ref op);

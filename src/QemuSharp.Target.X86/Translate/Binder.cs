@@ -40,10 +40,13 @@ public static unsafe partial class Binder
                     Mnemonic.Add => AluOp.Add, Mnemonic.Or => AluOp.Or, Mnemonic.Adc => AluOp.Adc, Mnemonic.Sbb => AluOp.Sbb,
                     Mnemonic.And => AluOp.And, Mnemonic.Sub => AluOp.Sub, Mnemonic.Xor => AluOp.Xor, _ => AluOp.Cmp,
                 });
-                if (regReg) Set(ref op, &AluRegReg, alu);
-                else Set(ref op, &AluGroup, alu);
+                if (!BindFastAlu(ref op, alu))
+                    Set(ref op, &AluGroup, alu);
                 return true;
-            case Mnemonic.Test: Set(ref op, &Test); return true;
+            case Mnemonic.Test:
+                if (!BindFastAlu(ref op, 8))
+                    Set(ref op, &Test);
+                return true;
             case Mnemonic.Inc: Set(ref op, &Inc); return true;
             case Mnemonic.Dec: Set(ref op, &Dec); return true;
             case Mnemonic.Neg: Set(ref op, &Neg); return true;
@@ -118,6 +121,25 @@ public static unsafe partial class Binder
             default:
                 return false;
         }
+    }
+
+    /// <summary>The width-specialized handlers for ALU operations with a register destination.</summary>
+    private static bool BindFastAlu(ref Op op, byte alu)
+    {
+        if (op.Kind0 != OperandKind.Gpr || op.Size > 8)
+            return false;
+        nint[,]? table = op.Kind1 switch
+        {
+            OperandKind.Gpr => FastAlu.RegRegTable,
+            OperandKind.Immediate => FastAlu.RegImmTable,
+            OperandKind.Memory => FastAlu.RegMemTable,
+            _ => null,
+        };
+        if (table == null)
+            return false;
+        op.Cond = alu;
+        op.Exec = (delegate*<Cpu.X86Cpu, ref Op, void>)table[alu, FastAlu.WidthIndex(op.Size)];
+        return true;
     }
 
     /// <summary>The size of the source operand of MOVZX/MOVSX/MOVSXD.</summary>

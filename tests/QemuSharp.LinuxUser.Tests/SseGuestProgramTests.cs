@@ -49,4 +49,25 @@ public sealed class SseGuestProgramTests
         Assert.Equal(lines[0] + "\n", emulated.Stdout);
         Assert.Contains($"uncaught target signal {signal} ", emulated.Stderr);
     }
+
+    [Fact]
+    public void MaskedStoresAndMmxAliasingShouldMatchTheHostCpu()
+    {
+        string program = GuestPrograms.Build("sse_misc", "sse/sse_misc.c");
+        var native = Run.Native(program, []);
+        Assert.Equal(0, native.ExitCode);
+        Assert.Contains("mmx fsw 0000 ftw ff", native.Stdout);
+        Assert.Equal(native.Stdout, Run.Emulated(program, []).Stdout);
+    }
+
+    /// <summary>RCP/RSQRT bits differ between vendors; QEMU 7.2's are the contract.</summary>
+    [Fact]
+    public void ReciprocalApproximationsShouldMatchQemu()
+    {
+        string program = GuestPrograms.Build("sse_misc", "sse/sse_misc.c");
+        var qemu = Run.Process("qemu-x86_64", [program, "rcp"], "");
+        Assert.Equal(0, qemu.ExitCode);
+        Assert.Equal(36, qemu.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(qemu.Stdout, Run.Emulated(program, ["rcp"]).Stdout);
+    }
 }

@@ -65,11 +65,14 @@ public sealed class SseInstructionGenerator
             Code code = Candidates[_rng.Next(Candidates.Length)];
             var info = code.ToOpCode();
             int memorySize = new Instruction { Code = code }.MemorySize.GetSize();
+            bool unaligned = code.Mnemonic() is Mnemonic.Movups or Mnemonic.Movupd or Mnemonic.Movdqu or Mnemonic.Lddqu
+                or Mnemonic.Pcmpistri or Mnemonic.Pcmpistrm or Mnemonic.Pcmpestri or Mnemonic.Pcmpestrm or Mnemonic.Pcmpestri64
+                or Mnemonic.Pcmpestrm64;
             bool memoryUsed = false;
             var ops = new object[info.OpCount];
             for (int n = 0; n < ops.Length; n++)
             {
-                ops[n] = Operand(info.GetOpKind(n), !memoryUsed, memorySize);
+                ops[n] = Operand(info.GetOpKind(n), !memoryUsed, unaligned ? 1 : memorySize);
                 memoryUsed |= ops[n] is MemoryOperand;
             }
             Instruction? insn = Create(code, ops);
@@ -85,8 +88,8 @@ public sealed class SseInstructionGenerator
             or OpCodeOperandKind.r64_or_mem && memoryAllowed && _rng.Next(3) == 0;
         if (memory)
         {
-            // 16-byte operands stay aligned: only the explicitly unaligned forms would accept others.
-            int disp = memorySize >= 16 ? 16 * _rng.Next(6) : _rng.Next(0, 96 - Math.Max(memorySize, 8));
+            // 16-byte operands stay aligned but for the explicitly unaligned forms (passed as size 1).
+            int disp = memorySize >= 16 ? 16 * _rng.Next(6) : _rng.Next(0, 80);
             return new MemoryOperand(Register.R15, disp);
         }
         return k switch

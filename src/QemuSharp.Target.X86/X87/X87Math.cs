@@ -98,7 +98,7 @@ public static partial class X87Math
         Wide cos = cosR.Nudge(cosTail);
         if (kind == TrigKind.Tan)
         {
-            Wide tan = (quadrant & 1) == 0 ? sin / cosR : (cos / sinR).Negate();
+            Wide tan = (quadrant & 1) == 0 ? sinR / cosR : (cosR / sinR).Negate();
             first = (x.IsNegative ? tan.Negate() : tan).ToFloat80(cw, ref flags);
             return true;
         }

@@ -15,6 +15,7 @@ public sealed class SignalTests
     [InlineData("threads")]
     [InlineData("host_kill")]
     [InlineData("trap_int3")]
+    [InlineData("sigwait_host")]
     public void ShouldBehaveAsOnLinux(string name)
     {
         string program = GuestPrograms.Build("signals-" + name, $"signals/{name}.c");

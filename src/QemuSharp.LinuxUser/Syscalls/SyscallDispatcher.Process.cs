@@ -60,6 +60,8 @@ internal sealed unsafe partial class SyscallDispatcher
                     1 => t.SignalMask & ~s,
                     _ => s,
                 } & ~SignalState.Unblockable;
+            if ((t.SignalMask & ~old) != 0)
+                _p.Signals.Blocked(_p, t.SignalMask & ~old);
         }
         return oldSet != 0 && !Mem.TryWrite64((ulong)oldSet, old) ? -EFAULT : 0;
     }

@@ -38,9 +38,7 @@ internal sealed class SignalState
 
     public static ulong Bit(int sig) => 1UL << (sig - 1);
 
-    /// <summary>The host-signal forwarder, started by the first guest handler.</summary>
-    public HostSignals? Host => _host;
-
+    /// <summary>The host-signal forwarder, started by the first signal that needs it.</summary>
     public HostSignals StartHost(GuestProcess process)
     {
         lock (Lock)

@@ -83,14 +83,8 @@ internal sealed unsafe partial class SyscallDispatcher
             return -EINVAL;
         if (!Mem.TryRead64((ulong)mask, out ulong m))
             return -EFAULT;
-        lock (_p.Signals.Lock)
-        {
-            t.SuspendedMask = t.SignalMask;
-            t.SignalMask = m & ~SignalState.Unblockable;
-            while (SignalDelivery.Deliverable(t) == 0)
-                Monitor.Wait(_p.Signals.Lock);
-        }
-        return -EINTR;
+        SignalDelivery.SuspendMask(t, m);
+        return Pause(t);
     }
 
     private long Pause(GuestThread t)

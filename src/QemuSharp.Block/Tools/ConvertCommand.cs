@@ -9,8 +9,6 @@ namespace QemuSharp.Block.Tools;
 /// </summary>
 internal static class ConvertCommand
 {
-    private const int ChunkSize = 2 << 20;
-
     private sealed class Settings
     {
         public string? SourceFormat;

@@ -14,6 +14,8 @@ public sealed record OpenOptions
     public bool OpenBacking { get; init; } = true;
     /// <summary>Skip the repair of a dirty image (qemu-img check opens with BDRV_O_CHECK).</summary>
     public bool ForCheck { get; init; }
+    /// <summary>QEMU's cache=unsafe: flushes of the image file are skipped (qemu-img convert's default).</summary>
+    public bool UnsafeCache { get; init; }
 }
 
 /// <summary>Builds the graph for an image name: file protocol, format, and its backing chain.</summary>
@@ -29,7 +31,7 @@ public static class ImageOpener
     {
         if (options.Format != null && !Formats.Contains(options.Format))
             throw new BlockException($"Unknown driver '{options.Format}'");
-        var file = FileProtocol.Open(fileName, options.ReadOnly, options.ShareAll);
+        var file = FileProtocol.Open(fileName, options.ReadOnly, options.ShareAll, ignoreFlush: options.UnsafeCache);
         try
         {
             string format = options.Format ?? Probe(file);

@@ -85,7 +85,7 @@ public sealed record ChardevConfig(string Id, string Backend)
         switch (backend)
         {
             case "file" when config.Path is null:
-                throw new OptionException("file: no filename given");
+                throw new OptionException("chardev: file: no filename given");
             case "pipe" when config.Path is null:
                 throw new OptionException("chardev: pipe: no filename given");
             case "ringbuf":
@@ -130,7 +130,7 @@ public sealed record ChardevConfig(string Id, string Backend)
                 throw new OptionException("'tls_creds' option is incompatible with 'fd' address type as client");
             int n = resolveFd(fd ?? "");
             if (!Native.IsSocket(n))
-                throw new OptionException($"File descriptor '{n}' is not a socket");
+                throw new OptionException($"File descriptor '{fd}' is not a socket");
             address = new FdAddr(n);
         }
         if (tls is not null)

@@ -38,9 +38,7 @@ internal sealed class SignalState
 
     public static ulong Bit(int sig) => 1UL << (sig - 1);
 
-    /// <summary>The host-signal forwarder, started by the first guest handler.</summary>
-    public HostSignals? Host => _host;
-
+    /// <summary>The host-signal forwarder, started by the first signal that needs it.</summary>
     public HostSignals StartHost(GuestProcess process)
     {
         lock (Lock)
@@ -57,6 +55,7 @@ internal sealed class SignalState
                     if (Actions[sig].Handler > SIG_IGN && HostSignals.Forwardable(sig))
                         StartHost(process).Catch(sig);
             Threads.Add(t);
+            Blocked(process, t.SignalMask);
         }
     }
 
@@ -81,13 +80,25 @@ internal sealed class SignalState
             }
             if (!HostSignals.Forwardable(sig))
                 return;
-            if (act.Handler == SIG_DFL)
-                HostSignals.SetDefault(sig);
-            else if (act.Handler == SIG_IGN)
+            if (act.Handler == SIG_IGN)
                 HostSignals.SetIgnore(sig);
-            else
+            else if (act.Handler != SIG_DFL || Threads.Any(t => (t.SignalMask & Bit(sig)) != 0))
                 StartHost(process).Catch(sig);
+            else
+                HostSignals.SetDefault(sig);
         }
+    }
+
+    /// <summary>
+    /// A thread blocked more signals. Those left at SIG_DFL must now wait as pending guest signals
+    /// (for sigwait, sigtimedwait or a later unblock) instead of acting on the host at once.
+    /// </summary>
+    public void Blocked(GuestProcess process, ulong newlyBlocked)
+    {
+        lock (Lock)
+            for (int sig = 1; sig < 32; sig++)
+                if ((newlyBlocked & Bit(sig)) != 0 && Actions[sig].Handler == SIG_DFL && HostSignals.Forwardable(sig))
+                    StartHost(process).Catch(sig);
     }
 
     /// <summary>Signals whose default action is to do nothing.</summary>

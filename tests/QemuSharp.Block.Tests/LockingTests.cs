@@ -53,6 +53,24 @@ public sealed class LockingTests : IDisposable
         }
     }
 
+    [Fact]
+    public void ShouldNotTruncateAnImageInUseWhenCreatingOverIt()
+    {
+        string image = _dir["u.qcow2"];
+        Oracle.Ours("create", "-f", "qcow2", image, "1M");
+        long length = new FileInfo(image).Length;
+        using (ImageOpener.Open(image, new OpenOptions { ReadOnly = false }))
+        {
+            var r = Oracle.DebianImg("create", "-f", "raw", image, "1M");
+            Assert.NotEqual(0, r.ExitCode);
+        }
+        using (ImageOpener.Open(image, new OpenOptions()))
+        {
+            Assert.Equal(1, Oracle.Ours("create", "-f", "raw", image, "2M").ExitCode);
+        }
+        Assert.Equal(length, new FileInfo(image).Length);
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         for (int i = 0; i < 100 && !condition(); i++)

@@ -12,6 +12,10 @@ public sealed class SignalTests
     [InlineData("mask_pending")]
     [InlineData("alarm_pause")]
     [InlineData("sigchld")]
+    [InlineData("threads")]
+    [InlineData("host_kill")]
+    [InlineData("trap_int3")]
+    [InlineData("sigwait_host")]
     public void ShouldBehaveAsOnLinux(string name)
     {
         string program = GuestPrograms.Build("signals-" + name, $"signals/{name}.c");
@@ -28,6 +32,17 @@ public sealed class SignalTests
         var native = Run.Native("/bin/busybox", args);
         var emulated = Run.Emulated("/bin/busybox", args);
         Assert.Equal("got USR1\nafter\n", native.Stdout);
+        Assert.Equal(native.Stdout, emulated.Stdout);
+        Assert.Equal(native.ExitCode, emulated.ExitCode);
+    }
+
+    [Fact]
+    public void ShouldRunABusyboxTrapForASignalFromAnotherProcess()
+    {
+        string[] args = ["sh", "-c", "trap 'echo got TERM; exit 3' TERM; (sleep 0.2; kill -TERM $$) & while :; do :; done"];
+        var native = Run.Native("/bin/busybox", args);
+        var emulated = Run.Emulated("/bin/busybox", args);
+        Assert.Equal("got TERM\n", native.Stdout);
         Assert.Equal(native.Stdout, emulated.Stdout);
         Assert.Equal(native.ExitCode, emulated.ExitCode);
     }

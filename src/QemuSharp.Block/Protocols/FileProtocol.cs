@@ -9,17 +9,23 @@ public sealed class FileProtocol : BlockDriver
 {
     private readonly SafeFileHandle _handle;
     private readonly int _fd;
+    private readonly bool _ignoreFlush;
 
-    private FileProtocol(SafeFileHandle handle, string fileName, bool readOnly)
+    private FileProtocol(SafeFileHandle handle, string fileName, bool readOnly, bool ignoreFlush = false)
     {
+        _ignoreFlush = ignoreFlush;
         _handle = handle;
         _fd = (int)handle.DangerousGetHandle();
         FileName = fileName;
         ReadOnly = readOnly;
     }
 
-    /// <summary>Opens a host file and takes QEMU-compatible locks unless <paramref name="noLock"/>.</summary>
-    public static FileProtocol Open(string fileName, bool readOnly, bool shareAll = false, bool noLock = false)
+    /// <summary>
+    /// Opens a host file and takes QEMU-compatible locks unless <paramref name="noLock"/>.
+    /// <paramref name="ignoreFlush"/> is QEMU's cache=unsafe: flushes are not passed to the host.
+    /// </summary>
+    public static FileProtocol Open(string fileName, bool readOnly, bool shareAll = false, bool noLock = false,
+        bool ignoreFlush = false)
     {
         SafeFileHandle handle;
         try
@@ -41,7 +47,7 @@ public sealed class FileProtocol : BlockDriver
             handle.Dispose();
             throw;
         }
-        return new FileProtocol(handle, fileName, readOnly);
+        return new FileProtocol(handle, fileName, readOnly, ignoreFlush);
     }
 
     /// <summary>Creates (or truncates) a host file of the given size.</summary>
@@ -49,10 +55,18 @@ public sealed class FileProtocol : BlockDriver
     {
         try
         {
-            using var handle = System.IO.File.OpenHandle(fileName, FileMode.Create, FileAccess.ReadWrite,
+            using var handle = System.IO.File.OpenHandle(fileName, FileMode.OpenOrCreate, FileAccess.ReadWrite,
                 FileShare.ReadWrite | FileShare.Delete);
             ImageLock.Acquire(handle, fileName, true, false);
-            new FileProtocol(handle, fileName, false).Truncate(size, prealloc);
+            try
+            {
+                RandomAccess.SetLength(handle, 0);
+                new FileProtocol(handle, fileName, false).Truncate(size, prealloc);
+            }
+            finally
+            {
+                ImageLock.Release(handle);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -90,7 +104,7 @@ public sealed class FileProtocol : BlockDriver
 
     public override void Flush()
     {
-        if (!ReadOnly && Native.FDataSync(_fd) != 0)
+        if (!ReadOnly && !_ignoreFlush && Native.FDataSync(_fd) != 0)
             throw new BlockException("Failed to flush: " + Errors.Describe(Marshal.GetLastPInvokeError()));
     }
 
@@ -163,7 +177,9 @@ public sealed class FileProtocol : BlockDriver
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
-            _handle.Dispose();
+        if (!disposing)
+            return;
+        ImageLock.Release(_handle);
+        _handle.Dispose();
     }
 }

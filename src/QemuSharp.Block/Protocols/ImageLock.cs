@@ -36,6 +36,18 @@ internal static class ImageLock
                 throw Conflict($"Failed to get shared \"{PermNames[p]}\" lock", fileName);
     }
 
+    /// <summary>
+    /// Drops every lock of the open file description. Closing alone is not enough while a child
+    /// forked by another thread still holds a duplicate of the descriptor before its exec.
+    /// </summary>
+    public static void Release(SafeFileHandle handle)
+    {
+        if (handle.IsClosed)
+            return;
+        var lck = new Native.Flock { Type = Native.FUnLck, Whence = 0, Start = 0, Len = 0 };
+        Native.FcntlLock((int)handle.DangerousGetHandle(), Native.FOfdSetLk, ref lck);
+    }
+
     private static BlockException Conflict(string message, string fileName)
         => new($"{message}\nIs another process using the image [{fileName}]?");
 

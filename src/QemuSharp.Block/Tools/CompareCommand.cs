@@ -76,8 +76,6 @@ internal static class CompareCommand
                     ctx.Out.WriteLine("Strict mode: Image size mismatch!");
                 return 1;
             }
-            if (!quiet)
-                ctx.Out.WriteLine("Warning: Image size mismatch!");
         }
         var bufA = new byte[Chunk];
         var bufB = new byte[Chunk];
@@ -108,6 +106,8 @@ internal static class CompareCommand
             }
             at += n;
         }
+        if (a.Length != b.Length && !quiet)
+            ctx.Out.WriteLine("Warning: Image size mismatch!");
         var longer = a.Length > b.Length ? a : b;
         for (long at = common; at < longer.Length;)
         {

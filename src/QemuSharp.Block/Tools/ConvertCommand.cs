@@ -9,8 +9,6 @@ namespace QemuSharp.Block.Tools;
 /// </summary>
 internal static class ConvertCommand
 {
-    private const int ChunkSize = 2 << 20;
-
     private sealed class Settings
     {
         public string? SourceFormat;
@@ -24,6 +22,7 @@ internal static class ConvertCommand
         public long MinSparse = 4096;
         public string? Backing;
         public string? BackingFormat;
+        public string Cache = "unsafe";
     }
 
     public static int Run(ImgContext ctx, string[] args)
@@ -53,7 +52,7 @@ internal static class ConvertCommand
                 CreateTarget(target, s, total);
             using var output = ImgMain.OpenImage(target, new OpenOptions
             {
-                Format = s.TargetFormat, ReadOnly = false, OpenBacking = false,
+                Format = s.TargetFormat, ReadOnly = false, OpenBacking = false, UnsafeCache = s.Cache == "unsafe",
             });
             if (s.NoCreate && output.Length < total)
             {
@@ -102,6 +101,11 @@ internal static class ConvertCommand
                 case "n": s.NoCreate = true; break;
                 case "U": s.Share = true; break;
                 case "W": outOfOrder = true; break;
+                case "t":
+                    if (arg is not ("none" or "writeback" or "unsafe" or "directsync" or "writethrough"))
+                        throw new BlockException($"Invalid cache option: {arg}");
+                    s.Cache = arg;
+                    break;
                 case "target-is-zero": s.TargetIsZero = true; break;
                 case "o":
                     foreach (var kv in OptionString.Parse(arg!))

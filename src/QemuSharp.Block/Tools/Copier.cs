@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using QemuSharp.Block.Formats.Qcow2;
 
@@ -19,7 +20,7 @@ internal sealed class Copier
     private readonly bool _compress;
     private readonly bool _progress;
     private readonly long _total;
-    private readonly byte[] _buffer = new byte[ChunkSize];
+    private readonly BlockingCollection<byte[]> _buffers = new();
     private long _done;
     private int _lastPercent = -1;
 
@@ -34,10 +35,54 @@ internal sealed class Copier
         _compress = compress;
         _progress = progress;
         _total = total;
+        for (int i = 0; i < 3; i++)
+            _buffers.Add(new byte[ChunkSize]);
         ReportProgress();
     }
 
+    /// <summary>A planned piece of the source: skipped, zero, or data read into a pooled buffer.</summary>
+    private sealed record Piece(long At, long Length, bool Zero, byte[]? Data);
+
+    /// <summary>
+    /// Copies one source to the target at <paramref name="targetOffset"/>; a reader thread plans
+    /// and reads the next pieces while this thread writes the current one.
+    /// </summary>
     public void Copy(BlockDriver source, long targetOffset)
+    {
+        using var cancel = new CancellationTokenSource();
+        using var pieces = new BlockingCollection<Piece>(boundedCapacity: 2);
+        var reader = Task.Run(() =>
+        {
+            try
+            {
+                Plan(source, pieces, cancel.Token);
+            }
+            finally
+            {
+                pieces.CompleteAdding();
+            }
+        });
+        try
+        {
+            foreach (var piece in pieces.GetConsumingEnumerable())
+                Consume(piece, targetOffset);
+        }
+        catch
+        {
+            cancel.Cancel();
+            try
+            {
+                reader.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            throw;
+        }
+        reader.GetAwaiter().GetResult();
+    }
+
+    private void Plan(BlockDriver source, BlockingCollection<Piece> pieces, CancellationToken cancel)
     {
         long length = source.Length;
         for (long at = 0; at < length;)
@@ -52,7 +97,8 @@ internal sealed class Copier
                 n = Math.Max(1, e.Length);
                 if ((status & (BlockStatus.Data | BlockStatus.Zero)) == 0)
                 {
-                    Advance(ref at, n);
+                    pieces.Add(new Piece(at, n, false, null), cancel);
+                    at += n;
                     continue;
                 }
             }
@@ -64,19 +110,34 @@ internal sealed class Copier
             }
             if ((status & BlockStatus.Zero) != 0 && _minSparse != 0)
             {
-                if (!_zeroInit)
-                    _target.WriteZeroes(targetOffset + at, n, mayUnmap: true);
-                Advance(ref at, n);
+                pieces.Add(new Piece(at, n, true, null), cancel);
+                at += n;
                 continue;
             }
-            var buffer = _buffer.AsSpan(0, (int)n);
-            source.Read(at, buffer);
-            if (_compress && _target is Qcow2Image qcow2)
-                WriteCompressed(qcow2, targetOffset + at, _buffer, (int)n);
-            else
-                WriteSparse(targetOffset + at, buffer);
-            Advance(ref at, n);
+            byte[] buffer = _buffers.Take(cancel);
+            source.Read(at, buffer.AsSpan(0, (int)n));
+            pieces.Add(new Piece(at, n, false, buffer), cancel);
+            at += n;
         }
+    }
+
+    private void Consume(Piece piece, long targetOffset)
+    {
+        long at = targetOffset + piece.At;
+        if (piece.Data is { } data)
+        {
+            if (_compress && _target is Qcow2Image qcow2)
+                WriteCompressed(qcow2, at, data, (int)piece.Length);
+            else
+                WriteSparse(at, data.AsSpan(0, (int)piece.Length));
+            _buffers.Add(data);
+        }
+        else if (piece.Zero && !_zeroInit)
+        {
+            _target.WriteZeroes(at, piece.Length, mayUnmap: true);
+        }
+        _done += piece.Length;
+        ReportProgress();
     }
 
     /// <summary>
@@ -96,13 +157,6 @@ internal sealed class Copier
         }
         long end = Math.Min(length, (at + n + cluster - 1) & ~(cluster - 1));
         return Math.Min(end - at, ChunkSize);
-    }
-
-    private void Advance(ref long at, long n)
-    {
-        at += n;
-        _done += n;
-        ReportProgress();
     }
 
     /// <summary>Writes a buffer, leaving out aligned runs of zeros at least the sparse size long.</summary>

@@ -48,6 +48,18 @@ internal static unsafe class Daemonizer
         return n == 1 && status == 0 ? 0 : 1;
     }
 
+    private static string? Target(int fd)
+    {
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>In the daemon copy: detach from the terminal, move stdio to /dev/null, tell the parent.</summary>
     public static void SignalReady()
     {
@@ -59,9 +71,15 @@ internal static unsafe class Daemonizer
         int devNull = Native.open("/dev/null", Native.O_RDWR, 0);
         if (devNull >= 0)
         {
-            Native.dup2(devNull, 0);
-            Native.dup2(devNull, 1);
-            Native.dup2(devNull, 2);
+            // The runtime keeps duplicates of the standard streams (Console opens them by dup()):
+            // every descriptor open on the same file as 0, 1 or 2 is pointed at /dev/null too, so
+            // that whoever reads our stdout or stderr sees end of file.
+            var stdio = new[] { 0, 1, 2 }.Select(Target).Where(t => t is not null).ToHashSet();
+            foreach (string entry in Directory.GetFiles("/proc/self/fd"))
+            {
+                if (int.TryParse(Path.GetFileName(entry), out int other) && other != devNull && other != fd && stdio.Contains(Target(other)))
+                    Native.dup2(devNull, other);
+            }
             if (devNull > 2)
                 Native.close(devNull);
         }

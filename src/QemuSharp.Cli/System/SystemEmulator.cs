@@ -92,9 +92,7 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
         var ids = new HashSet<string>();
         foreach (var item in options.All("chardev"))
         {
-            var opts = At(item.Location, () => QemuOpts.Parse(item.Argument!, "backend", ChardevConfig.Schema));
-            foreach (string w in opts.Warnings)
-                report.Warning(item.Location, w);
+            var opts = At(item.Location, () => QemuOpts.Parse(item.Argument!, "backend", ChardevConfig.Schema, w => report.Warning(item.Location, w)));
             if (opts.GetString("backend") == "help" || opts.HelpWanted)
                 throw new HelpShown(opts.GetString("backend") == "help"
                     ? "Available chardev backend types: \n" + string.Concat(ChardevConfig.Backends.Select(b => $"  {b}\n"))

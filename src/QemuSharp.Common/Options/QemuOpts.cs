@@ -36,8 +36,10 @@ public sealed class QemuOpts : IReadOnlyList<KeyValuePair<string, string>>
     /// Splits <paramref name="text"/>. With <paramref name="schema"/>, each item is checked in
     /// order as QEMU does: an unknown key gives "Invalid parameter 'k'", a bad value its
     /// type's message. A well-formed <c>id</c> is required when present.
+    /// <paramref name="onWarning"/> hears each deprecation warning as it is met, before any
+    /// later error (QEMU prints them in that order).
     /// </summary>
-    public static QemuOpts Parse(string text, string? impliedKey, IEnumerable<QemuOptDesc>? schema = null)
+    public static QemuOpts Parse(string text, string? impliedKey, IEnumerable<QemuOptDesc>? schema = null, Action<string>? onWarning = null)
     {
         var opts = new QemuOpts();
         Dictionary<string, QemuOptDesc>? known = schema?.ToDictionary(d => d.Name);
@@ -73,7 +75,9 @@ public sealed class QemuOpts : IReadOnlyList<KeyValuePair<string, string>>
                     first = false;
                     continue;
                 }
-                opts._warnings.Add($"short-form boolean option '{flag}' deprecated\nPlease use {name}={value} instead");
+                string warning = $"short-form boolean option '{flag}' deprecated\nPlease use {name}={value} instead";
+                opts._warnings.Add(warning);
+                onWarning?.Invoke(warning);
             }
             first = false;
             if (known is not null)

@@ -36,6 +36,23 @@ internal static class SignalDelivery
             p.Signals.StartHost(p).Kick(t);
     }
 
+    /// <summary>
+    /// Replaces the thread's mask for the duration of one system call (rt_sigsuspend, and the
+    /// sigmask argument of pselect6, ppoll and epoll_pwait). The mask comes back when the call
+    /// returns, or, if a handler runs, when the handler returns: its frame saves the old mask, as
+    /// Linux's saved_sigmask does. False when a signal is already deliverable under the new mask:
+    /// the call should then fail with EINTR at once.
+    /// </summary>
+    public static bool SuspendMask(GuestThread t, ulong mask)
+    {
+        lock (t.Process.Signals.Lock)
+        {
+            t.SuspendedMask ??= t.SignalMask;
+            t.SignalMask = mask & ~SignalState.Unblockable;
+            return Deliverable(t) == 0;
+        }
+    }
+
     /// <summary>Signals the thread could take now.</summary>
     public static ulong Deliverable(GuestThread t) => (t.Pending.Bits | t.Process.Signals.Pending.Bits) & ~t.SignalMask;
 

@@ -60,6 +60,8 @@ internal sealed unsafe partial class SyscallDispatcher
                     1 => t.SignalMask & ~s,
                     _ => s,
                 } & ~SignalState.Unblockable;
+            if ((t.SignalMask & ~old) != 0)
+                _p.Signals.Blocked(_p, t.SignalMask & ~old);
         }
         return oldSet != 0 && !Mem.TryWrite64((ulong)oldSet, old) ? -EFAULT : 0;
     }
@@ -81,14 +83,8 @@ internal sealed unsafe partial class SyscallDispatcher
             return -EINVAL;
         if (!Mem.TryRead64((ulong)mask, out ulong m))
             return -EFAULT;
-        lock (_p.Signals.Lock)
-        {
-            t.SuspendedMask = t.SignalMask;
-            t.SignalMask = m & ~SignalState.Unblockable;
-            while (SignalDelivery.Deliverable(t) == 0)
-                Monitor.Wait(_p.Signals.Lock);
-        }
-        return -EINTR;
+        SignalDelivery.SuspendMask(t, m);
+        return Pause(t);
     }
 
     private long Pause(GuestThread t)

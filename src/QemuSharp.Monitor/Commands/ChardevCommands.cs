@@ -114,7 +114,7 @@ public static class ChardevCommands
                     throw Failed(config.Id, e.Message);
                 }
                 if (!Native.IsSocket(fd))
-                    throw Failed(config.Id, $"File descriptor '{fd}' is not a socket");
+                    throw Failed(config.Id, $"File descriptor '{name}' is not a socket");
                 address = new FdAddr(fd);
                 fdName = name;
                 break;

@@ -127,6 +127,7 @@ public sealed class HmpMonitor(MonitorHost host, Chardev.Chardev chardev, bool o
             _history.Add(line);
         _historyIndex = _history.Count;
         WriteText(HmpInterpreter.Execute(Host, this, line));
-        WriteText(Prompt);
+        if (Host.Lifecycle.ExitCause is null)
+            WriteText(Prompt);
     }
 }

@@ -4,9 +4,10 @@ namespace QemuSharp.Monitor.Json;
 
 /// <summary>
 /// Cuts QMP input (a stream of JSON values with no separator) into whole values, as QEMU's
-/// JSON streamer does. Single-quoted strings are rewritten as double-quoted ones. A control
-/// character outside a string (other than TAB, CR, LF) or byte 0xFF throws away a partial
-/// value; the limits are QEMU's (64 MiB, 2 Mi tokens, 1024 levels of nesting).
+/// JSON streamer does. Single-quoted strings are rewritten as double-quoted ones. A lexical
+/// error (a control character other than TAB, CR, LF outside a string, any control character
+/// inside one, invalid UTF-8) gives "stray 'TOKEN'" and throws away the partial value; the
+/// limits are QEMU's (64 MiB, 2 Mi tokens, 1024 levels of nesting).
 /// </summary>
 public sealed class JsonStreamSplitter
 {
@@ -15,6 +16,7 @@ public sealed class JsonStreamSplitter
     public const int MaxNesting = 1024;
 
     private readonly StringBuilder _current = new();
+    private readonly StringBuilder _rawString = new();
     private readonly Decoder _utf8 = new UTF8Encoding(false, false).GetDecoder();
     private int _depth;
     private char _quote;
@@ -40,6 +42,12 @@ public sealed class JsonStreamSplitter
     {
         if (_quote != '\0')
         {
+            if (c < 0x20 || c == '\uFFFD')
+            {
+                Stray(items, _rawString.Append(c).ToString());
+                return;
+            }
+            _rawString.Append(c);
             StepInString(c);
             Check(items);
             return;
@@ -50,9 +58,9 @@ public sealed class JsonStreamSplitter
             if (_depth == 0)
                 Emit(items);
         }
-        if (c < 0x20 && c is not ('\t' or '\r' or '\n') || c == '\u00ff')
+        if (c < 0x20 && c is not ('\t' or '\r' or '\n') || c == '\uFFFD')
         {
-            Reset();
+            Stray(items, c.ToString());
             return;
         }
         switch (c)
@@ -63,6 +71,7 @@ public sealed class JsonStreamSplitter
                 return;
             case '"' or '\'':
                 _quote = c;
+                _rawString.Clear().Append(c);
                 _tokens++;
                 _current.Append('"');
                 return;
@@ -136,6 +145,12 @@ public sealed class JsonStreamSplitter
         }
         if (_failure is not null && _quote == '\0' && _depth <= 0)
             Emit(items);
+    }
+
+    private void Stray(List<Item> items, string token)
+    {
+        items.Add(new Item(null, $"JSON parse error, stray '{token}'"));
+        Reset();
     }
 
     private void Emit(List<Item> items)

@@ -15,8 +15,6 @@ public enum X87Comparison : ushort
 /// <summary>Comparison and rounding to an integer.</summary>
 public readonly partial struct Float80
 {
-    public const ushort ConditionMask = 0x4700;
-
     /// <summary>
     /// Compares a with b. Ordered comparisons (FCOM, FCOMI) raise IE on any NaN; unordered ones
     /// (FUCOM, FUCOMI) only on a signaling NaN. Unsupported encodings always raise IE.

@@ -91,8 +91,7 @@ public readonly partial struct Float80
     public static Float80 FromInt64(long value)
     {
         bool negative = value < 0;
-        Float80 r = FromMagnitude(negative, negative ? (ulong)-(value + 1) + 1UL : (ulong)value);
-        return negative || value != 0 ? r : Zero;
+        return FromMagnitude(negative, negative ? (ulong)-(value + 1) + 1UL : (ulong)value);
     }
 
     /// <summary>

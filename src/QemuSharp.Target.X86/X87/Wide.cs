@@ -50,8 +50,6 @@ internal readonly struct Wide
 
     public Wide Negate() => new(!Negative, Exponent, Significand);
 
-    public Wide Abs() => new(false, Exponent, Significand);
-
     /// <summary>
     /// Marks the value as inexact in the direction of the neglected tail of a series: just
     /// below the computed magnitude (towardZero) or just above it.

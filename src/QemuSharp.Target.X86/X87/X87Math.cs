@@ -98,7 +98,7 @@ public static partial class X87Math
         Wide cos = cosR.Nudge(cosTail);
         if (kind == TrigKind.Tan)
         {
-            Wide tan = (quadrant & 1) == 0 ? sin / cosR : (cos / sinR).Negate();
+            Wide tan = (quadrant & 1) == 0 ? sinR / cosR : (cosR / sinR).Negate();
             first = (x.IsNegative ? tan.Negate() : tan).ToFloat80(cw, ref flags);
             return true;
         }
@@ -202,7 +202,7 @@ public static partial class X87Math
         long bits = BitConverter.DoubleToInt64Bits(estimate);
         Wide y = Wide.Create(false, (int)((bits >> 52) & 0x7FF) - 1023 + 127 - 52,
             (UInt128)((bits & 0xF_FFFF_FFFF_FFFF) | (1L << 52)));
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 2; i++)
         {
             y = (y + m / y).Scale(-1);
         }

@@ -299,6 +299,17 @@ public sealed partial class X87State
         }
     }
 
+    /// <summary>FCMOVcc ST(0), ST(i): both registers must hold values whatever the condition.</summary>
+    public void ConditionalMove(int i, bool condition)
+    {
+        X87Flags flags = X87Flags.None;
+        Float80 v = IsEmpty(0) || IsEmpty(i) ? Underflow(ref flags) : ST(i);
+        if (Commit(flags) && (condition || flags != X87Flags.None))
+        {
+            SetST(0, v);
+        }
+    }
+
     /// <summary>FCHS and FABS: sign operations that raise only the stack underflow.</summary>
     public void ChangeSign(bool absolute)
     {

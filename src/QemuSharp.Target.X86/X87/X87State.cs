@@ -29,13 +29,26 @@ public sealed partial class X87State
     private X87Registers _registers;
     private byte _validMask;
     private ushort _status;
+    private ushort _control;
 
     public X87State()
     {
         Init();
     }
 
-    public ushort ControlWord { get; set; }
+    /// <summary>
+    /// The control word (FLDCW/FNSTCW). Bits 13-15 read as 0 and bit 6 as 1; unmasking an
+    /// exception whose flag is already set raises ES and B, as FLDCW does.
+    /// </summary>
+    public ushort ControlWord
+    {
+        get => _control;
+        set
+        {
+            _control = (ushort)((value & 0x1F3F) | 0x0040);
+            UpdateErrorSummary();
+        }
+    }
 
     /// <summary>TOP: the physical register that is ST(0).</summary>
     public int Top { get; set; }

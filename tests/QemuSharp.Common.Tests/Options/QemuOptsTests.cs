@@ -125,4 +125,12 @@ public class QemuOptsTests
         var opts = QemuOpts.Parse("socket,path=a,,b", "backend");
         Assert.Equal("backend=socket,path=a,,b", opts.ToString());
     }
+
+    [Fact]
+    public void ShouldReportWarningsBeforeALaterError()
+    {
+        var heard = new List<string>();
+        Assert.Throws<OptionException>(() => QemuOpts.Parse("socket,server,foo", "backend", ChardevLike, heard.Add));
+        Assert.Equal(2, heard.Count);
+    }
 }

@@ -32,13 +32,25 @@ def read_until(marker):
     head, _, buf = buf.partition(marker)
     return head + marker
 
+def tidy(text):
+    """Masks the temporary directory and sorts chardev lists (QEMU keeps them in hash order)."""
+    text = text.replace(tmp, "TMP")
+    if text.startswith('{"return": [{'):
+        import json
+        msg = json.loads(text)
+        msg["return"].sort(key=lambda c: c["label"])
+        return json.dumps(msg)
+    if "filename=" in text:
+        return "\n".join(sorted(text.splitlines()))
+    return text
+
 def qmp(text, fds=()):
     msg = text.encode()
     if fds:
         mon.sendmsg([msg], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, bytes(memoryview(__import__("array").array("i", fds))))])
     else:
         mon.sendall(msg)
-    return read_until(b"\r\n").decode().strip()
+    return tidy(read_until(b"\r\n").decode().strip())
 
 def hmp(text, fds=()):
     msg = (text + "\r").encode()
@@ -47,7 +59,7 @@ def hmp(text, fds=()):
     else:
         mon.sendall(msg)
     out = read_until(b"(qemu) ").decode()
-    return out.split("\r\n", 1)[1].replace("(qemu) ", "").strip() if "\r\n" in out else ""
+    return tidy(out.split("\r\n", 1)[1].replace("(qemu) ", "").strip()) if "\r\n" in out else ""
 
 # A second listening socket whose descriptor travels over the monitor.
 chan_path = os.path.join(tmp, "chan.sock")
@@ -78,7 +90,7 @@ peer.connect(chan_path)
 time.sleep(0.5)
 if mode == "qmp":
     print(qmp('{"execute":"query-chardev"}'))
-    print(qmp('{"execute":"quit"}'))
+    print(qmp('{"execute":"quit"}').split('"event"')[1])
 else:
     print(hmp("info chardev"))
     mon.sendall(b"quit\r")

@@ -122,4 +122,30 @@ public class Float80Tests
         Assert.Equal(Parse("4000:C90FDAA22168C235"), fpu.ST(0));
         Assert.Equal(Parse("4000:C90FDAA22168C234"), fpu.ST(1));
     }
+
+    [Fact]
+    public void ShouldNotAllocateOnTheArithmeticPath()
+    {
+        var fpu = new X87State();
+        fpu.Push(Float80.FromInt64(3));
+        fpu.Push(Float80.FromInt64(7));
+        RunArithmetic(fpu);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunArithmetic(fpu);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    private static void RunArithmetic(X87State fpu)
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            fpu.ArithRegisters(X87ArithOp.Add, 0, 1, false);
+            fpu.ArithRegisters(X87ArithOp.Divide, 0, 1, false);
+            fpu.ArithRegisters(X87ArithOp.Multiply, 0, 1, false);
+            fpu.Unary(X87UnaryOp.SquareRoot);
+            fpu.Unary(X87UnaryOp.Sine);
+            fpu.Binary(X87BinaryOp.YLog2X);
+            fpu.Push(Float80.FromInt64(i));
+        }
+    }
 }

@@ -97,4 +97,25 @@ public class X87StateTests
         fpu.LoadEnvironment(env);
         Assert.True(fpu.ExceptionPending);
     }
+
+    [Theory]
+    [InlineData((ushort)0x0000, (ushort)0x0040)]
+    [InlineData((ushort)0xFFFF, (ushort)0x1F7F)]
+    public void ShouldKeepOnlyTheControlWordBitsTheHardwareKeeps(ushort written, ushort read)
+    {
+        Assert.Equal(read, new X87State { ControlWord = written }.ControlWord);
+    }
+
+    [Fact]
+    public void ShouldRaiseErrorSummaryWhenFldcwUnmasksAPendingException()
+    {
+        var fpu = new X87State();
+        fpu.Push(Float80.One);
+        fpu.Push(Float80.Zero);
+        fpu.ArithRegisters(X87ArithOp.Divide, 1, 0, true);
+        Assert.False(fpu.ExceptionPending);
+        fpu.ControlWord = 0x037B;
+        Assert.True(fpu.ExceptionPending);
+        Assert.Equal(0xB884, fpu.StatusWord);
+    }
 }

@@ -7,12 +7,27 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 
 static volatile int depth, calls;
 
-static void show(int sig, siginfo_t *si, void *ctx)
+static int edited;
+unsigned long entry_rsp;
+
+/* The handler's first instruction sees the stack as after a call: rsp + 8 is 16-byte aligned. */
+__attribute__((naked)) void entry(int sig, siginfo_t *si, void *ctx)
 {
-    (void)ctx;
+    __asm__("mov %rsp, entry_rsp(%rip)\n\tjmp show");
+}
+
+void show(int sig, siginfo_t *si, void *ctx)
+{
+    ucontext_t *uc = ctx;
+    fpregset_t fp = uc->uc_mcontext.fpregs;
+    printf("entry rsp+8 aligned %d\n", (entry_rsp + 8) % 16 == 0);
+    printf("fpstate aligned %d above frame %d saved mxcsr %#x\n", ((unsigned long)fp & 63) == 0, (char *)fp > (char *)uc, fp->mxcsr);
+    if (!edited++)
+        fp->_xmm[1].element[0] = 0x12345678;
     sigset_t cur;
     sigprocmask(SIG_BLOCK, NULL, &cur);
     printf("sig %d code %d from-self %d blocked-self %d blocked-usr2 %d\n", sig, si->si_code,
@@ -34,7 +49,7 @@ int main(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = show;
+    sa.sa_sigaction = entry;
     sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
     sigaddset(&sa.sa_mask, SIGUSR2);
@@ -44,8 +59,9 @@ int main(void)
     unsigned mine = 0x5f80, after;
     __asm__ volatile("ldmxcsr %1\n\tmovsd %0, %%xmm0" : : "m"(d), "m"(mine) : "xmm0");
     raise(SIGUSR1);
-    unsigned long back;
-    __asm__ volatile("movq %%xmm0, %0" : "=r"(back));
+    unsigned long back, xmm1;
+    __asm__ volatile("movq %%xmm0, %0\n\tmovq %%xmm1, %1" : "=r"(back), "=r"(xmm1));
+    printf("xmm1 edited by the handler %#lx\n", xmm1);
     __asm__ volatile("stmxcsr %0" : "=m"(after));
     printf("xmm0 after handler %#lx mxcsr %#x\n", back, after);
     kill(getpid(), SIGUSR1);

@@ -219,8 +219,6 @@ public sealed partial class Qcow2Image : BlockDriver
         _l1 = ReadTable(Header.L1TableOffset, (int)Header.L1Size);
     }
 
-    internal void ReplaceL1(ulong[] l1) => _l1 = l1;
-
     internal void ReloadRefcounts() => Refcounts = new Qcow2Refcounts(_file, Header);
 
     protected override void Dispose(bool disposing)

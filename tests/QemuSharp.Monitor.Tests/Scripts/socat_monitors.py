@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""Monitors driven by socat: QMP on a unix socket and on tcp, HMP on a pty.
+Usage: socat_monitors.py unix|tcp|pty EMULATOR [ARGS...]; prints normalised output."""
+import json, os, re, socket, subprocess, sys, tempfile, time
+
+mode, emulator = sys.argv[1], sys.argv[2:]
+tmp = tempfile.mkdtemp()
+base = emulator + ["-M", "none", "-display", "none", "-nodefaults"]
+qmp_input = b'{"execute":"qmp_capabilities"}\n{"execute":"query-status"}\n{"execute":"stop"}\n{"execute":"quit"}\n'
+
+def normalise(text):
+    text = re.sub(r'"timestamp": \{[^}]*\}', '"timestamp": T', text)
+    text = re.sub(r'"version": \{"qemu": \{[^}]*\}, "package": "[^"]*"\}', '"version": V', text)
+    return text.replace(tmp, "TMP")
+
+def wait_for(path):
+    for _ in range(200):
+        if os.path.exists(path):
+            return
+        time.sleep(0.05)
+
+if mode in ("unix", "tcp"):
+    if mode == "unix":
+        path = os.path.join(tmp, "qmp.sock")
+        spec, target = f"unix:{path},server=on,wait=off", f"UNIX-CONNECT:{path}"
+    else:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        spec, target = f"tcp:127.0.0.1:{port},server=on,wait=off", f"TCP:127.0.0.1:{port}"
+    proc = subprocess.Popen(base + ["-qmp", spec], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if mode == "unix":
+        wait_for(path)
+    else:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port)).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        # The probe connection above was the first client; the emulator is ready for the next.
+    out = subprocess.run(["socat", "-t", "10", "-", target], input=qmp_input, capture_output=True, timeout=60).stdout
+    print(normalise(out.decode()))
+else:
+    proc = subprocess.Popen(base + ["-monitor", "pty"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    line = proc.stderr.readline().decode()
+    print(re.sub(r"/dev/pts/\d+", "/dev/pts/N", line.strip()))
+    pts = re.search(r"(/dev/pts/\d+)", line).group(1)
+    client = subprocess.Popen(["socat", "-", f"{pts},raw,echo=0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    # QEMU notices a pty peer by polling once a second and drops what arrives before that.
+    time.sleep(2.5)
+    client.stdin.write(b"info status\rstop\rinfo status\rquit\r")
+    client.stdin.flush()
+    out = client.stdout.read()
+    client.stdin.close()
+    client.wait(timeout=30)
+    print(repr(out))
+proc.wait(timeout=30)
+print("exit=%d" % proc.returncode)

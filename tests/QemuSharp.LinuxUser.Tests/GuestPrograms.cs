@@ -91,6 +91,7 @@ public static class Run
     public static Result Native(string program, IEnumerable<string> args, string stdin = "", byte[]? stdinBytes = null) =>
         Process(program, args, stdin, stdinBytes);
 
-    public static Result Emulated(string program, IEnumerable<string> args, string stdin = "", byte[]? stdinBytes = null) =>
-        Process(Emulator, new[] { "x86_64", program }.Concat(args), stdin, stdinBytes);
+    public static Result Emulated(string program, IEnumerable<string> args, string stdin = "", byte[]? stdinBytes = null,
+        string cpu = "max") =>
+        Process(Emulator, new[] { "x86_64", "-cpu", cpu, program }.Concat(args), stdin, stdinBytes);
 }

@@ -51,12 +51,21 @@ public sealed class CpuModel
         Ext1Edx = Syscall | Nx | Lm, Ext1Ecx = LahfLm,
     };
 
-    public static readonly CpuModel[] All = [Nehalem, Qemu64];
+    /// <summary>Everything this emulator implements: the v2 level plus MOVBE.</summary>
+    public static readonly CpuModel Max = new()
+    {
+        Name = "max", Vendor = "GenuineIntel", BrandString = "QemuSharp TCG CPU",
+        Family = 6, ModelNumber = 26, Stepping = 3,
+        Leaf1Edx = BaseEdx, Leaf1Ecx = Nehalem.Leaf1Ecx | Movbe,
+        Ext1Edx = Syscall | Nx | Lm, Ext1Ecx = LahfLm,
+    };
+
+    public static readonly CpuModel[] All = [Nehalem, Qemu64, Max];
 
     public static CpuModel Default => Nehalem;
 
     public static CpuModel? Find(string name) =>
-        name == "max" || name == "host" ? Nehalem : All.FirstOrDefault(m => m.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+        All.FirstOrDefault(m => m.Name.Equals(name == "host" ? "max" : name, StringComparison.OrdinalIgnoreCase));
 
     public bool Has(uint leaf1Ecx) => (Leaf1Ecx & leaf1Ecx) == leaf1Ecx;
 

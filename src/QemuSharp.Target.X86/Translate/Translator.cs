@@ -60,10 +60,10 @@ public sealed unsafe class Translator
             }
             var op = new Op();
             OperandDecoder.Fill(ref op, insn);
-            if (insn.IsInvalid || !Binder.Bind(ref op))
+            if (insn.IsInvalid || !FeatureCheck.Supported(insn, cpu.Model) || !Binder.Bind(ref op))
             {
                 op.Exec = &Exec.SystemHandlers.Undefined;
-                if (!insn.IsInvalid)
+                if (!insn.IsInvalid && FeatureCheck.Supported(insn, cpu.Model))
                     OnUnsupported?.Invoke(insn);
             }
             _ops.Add(op);

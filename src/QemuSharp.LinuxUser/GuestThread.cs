@@ -42,17 +42,7 @@ internal sealed class GuestThread
         Cpu = new X86Cpu(process.Space, process.Options.Cpu);
         Interpreter = new Interpreter(Cpu, process.Blocks);
         Interpreter.Translator.OneInstructionPerBlock = process.Options.OneInsnPerTb;
-        if (process.Options.LogItems.Contains("unimp"))
-            Interpreter.Translator.OnUnsupported = i => process.Log.WriteLine($"unimplemented instruction at 0x{i.IP:x}: {i}");
-        if (process.Options.LogItems.Contains("in_asm"))
-            Interpreter.OnBlock = b =>
-            {
-                if (b.ExecCount++ > 0) return;
-                process.Log.WriteLine("----------------\nIN: ");
-                foreach (var op in b.Ops)
-                    process.Log.WriteLine($"0x{op.Ip:x16}:  {op.Insn}");
-                process.Log.WriteLine();
-            };
+        DebugLog.Attach(this);
     }
 
     /// <summary>Runs the thread until the process or thread exits; returns the exit status.</summary>

@@ -40,6 +40,7 @@ public static class UserModeMain
                 if (options.Argv0 != null)
                     argv[0] = options.Argv0;
                 thread = process.Load(options.Program, argv, GuestEnvironment(options));
+                DebugLog.Pages(process);
             }
         }
         catch (ElfException e)

@@ -19,6 +19,9 @@ public sealed unsafe class Translator
     /// <summary>Called for each instruction that has no handler (for -d logging).</summary>
     public Action<Instruction>? OnUnsupported { get; set; }
 
+    /// <summary>Called with each new block (for -d in_asm and -d op).</summary>
+    public Action<X86Block>? OnTranslated { get; set; }
+
     /// <summary>Limits blocks to one instruction (-one-insn-per-tb).</summary>
     public bool OneInstructionPerBlock { get; set; }
 
@@ -76,7 +79,9 @@ public sealed unsafe class Translator
             if (OneInstructionPerBlock)
                 break;
         }
-        return new X86Block(pc, mode, page, lastByte & SoftTlb.PageMask, [.. _ops], endsInBranch);
+        var block = new X86Block(pc, mode, page, lastByte & SoftTlb.PageMask, [.. _ops], endsInBranch);
+        OnTranslated?.Invoke(block);
+        return block;
     }
 
     private static bool EndsBlock(in Instruction i) =>

@@ -9,7 +9,6 @@ public static unsafe partial class Native
     public const int EAGAIN = 11;
     public const int SOL_SOCKET = 1;
     public const int SO_TYPE = 3;
-    public const int SO_ACCEPTCONN = 30;
     public const int SCM_RIGHTS = 1;
     public const int MSG_CMSG_CLOEXEC = 0x40000000;
     public const int MSG_NOSIGNAL = 0x4000;
@@ -27,7 +26,6 @@ public static unsafe partial class Native
     public const int O_NOCTTY = 0x100;
     public const int O_TRUNC = 0x200;
     public const int O_APPEND = 0x400;
-    public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
     public const int SHUT_RDWR = 2;
 
@@ -86,9 +84,6 @@ public static unsafe partial class Native
     public static partial int getsockopt(int fd, int level, int name, int* value, int* len);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial int getsockname(int fd, byte* addr, int* len);
-
-    [LibraryImport("libc", SetLastError = true)]
     public static partial int fcntl(int fd, int cmd, nint arg);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -122,13 +117,6 @@ public static unsafe partial class Native
         int type;
         int len = sizeof(int);
         return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0;
-    }
-
-    public static bool IsListening(int fd)
-    {
-        int value;
-        int len = sizeof(int);
-        return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &value, &len) == 0 && value != 0;
     }
 
     /// <summary>Waits up to <paramref name="timeoutMs"/> for <paramref name="events"/>; true when ready.</summary>

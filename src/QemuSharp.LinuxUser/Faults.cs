@@ -57,10 +57,12 @@ internal static partial class Faults
         var c = thread.Cpu;
         var fault = c.Fault;
         int sig = SignalFor(fault.Vector);
-        if (thread.Process.Options.Strace || thread.Process.Options.LogItems.Contains("guest_errors"))
+        if (thread.Process.Options.LogItems.Contains("guest_errors"))
             thread.Process.Log.WriteLine($"--- {fault.Vector} at 0x{c.Rip:x} (address 0x{fault.Address:x}) ---");
         SignalDelivery.RecordTrap(thread, fault);
         byte[] info = InfoFor(c);
+        if (thread.Process.Options.Strace)
+            thread.Process.Log.WriteLine(SignalTrace.Line(info));
         var s = thread.Process.Signals;
         SigAction act;
         bool blocked;

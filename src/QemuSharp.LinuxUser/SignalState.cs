@@ -96,7 +96,7 @@ internal sealed class SignalState
     public void Blocked(GuestProcess process, ulong newlyBlocked)
     {
         lock (Lock)
-            for (int sig = 1; sig < 32; sig++)
+            for (int sig = 1; sig < Actions.Length; sig++)
                 if ((newlyBlocked & Bit(sig)) != 0 && Actions[sig].Handler == SIG_DFL && HostSignals.Forwardable(sig))
                     StartHost(process).Catch(sig);
     }

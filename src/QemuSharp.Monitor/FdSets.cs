@@ -5,7 +5,8 @@ namespace QemuSharp.Monitor;
 
 /// <summary>
 /// QEMU's fd sets (<c>add-fd</c>, <c>remove-fd</c>, <c>query-fdsets</c>). A removed descriptor is
-/// closed at the next clean-up while the machine runs; until then it stays listed.
+/// closed when its set is cleaned up (by remove-fd) while the machine runs; until then it stays
+/// listed. <c>query-fdsets</c> lists the newest set and descriptor first, as QEMU does.
 /// </summary>
 public sealed class FdSets
 {
@@ -20,9 +21,9 @@ public sealed class FdSets
 
     public record FdInfo(long Fd, string? Opaque);
 
-    public record FdsetInfo(long FdsetId, FdInfo[] Fds);
+    public record FdsetInfo(FdInfo[] Fds, long FdsetId);
 
-    public record AddfdInfo(long FdsetId, long Fd);
+    public record AddfdInfo(long Fd, long FdsetId);
 
     public AddfdInfo Add(long? fdsetId, int fd, string? opaque)
     {
@@ -30,7 +31,7 @@ public sealed class FdSets
         if (!_sets.TryGetValue(id, out var set))
             _sets[id] = set = [];
         set.Add(new Entry(fd, opaque));
-        return new AddfdInfo(id, fd);
+        return new AddfdInfo(fd, id);
     }
 
     private long LowestFreeId()
@@ -50,7 +51,8 @@ public sealed class FdSets
             {
                 foreach (var e in matches)
                     e.Removed = true;
-                CleanUp(running);
+                if (running)
+                    CleanUp(fdsetId, set);
                 return;
             }
         }
@@ -58,22 +60,17 @@ public sealed class FdSets
         throw new OptionException($"File descriptor named '{name}' not found");
     }
 
-    public void CleanUp(bool running)
+    private void CleanUp(long id, List<Entry> set)
     {
-        if (!running)
-            return;
-        foreach (var (id, set) in _sets.ToList())
+        foreach (var e in set.Where(e => e.Removed).ToList())
         {
-            foreach (var e in set.Where(e => e.Removed).ToList())
-            {
-                Native.close((int)e.Fd);
-                set.Remove(e);
-            }
-            if (set.Count == 0)
-                _sets.Remove(id);
+            Native.close((int)e.Fd);
+            set.Remove(e);
         }
+        if (set.Count == 0)
+            _sets.Remove(id);
     }
 
     public FdsetInfo[] Query() =>
-        _sets.Select(s => new FdsetInfo(s.Key, s.Value.Select(e => new FdInfo(e.Fd, e.Opaque)).ToArray())).ToArray();
+        _sets.Reverse().Select(s => new FdsetInfo(s.Value.AsEnumerable().Reverse().Select(e => new FdInfo(e.Fd, e.Opaque)).ToArray(), s.Key)).ToArray();
 }

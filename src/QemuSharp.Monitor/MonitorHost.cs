@@ -54,8 +54,6 @@ public sealed class MonitorHost : IEventSink
     /// <summary>Set once the machine exists.</summary>
     public VmLifecycle Lifecycle { get; set; } = null!;
 
-    public IReadOnlyList<MonitorSession> Monitors => _monitors;
-
     /// <summary>The introspection schema, built once from the declarations.</summary>
     public JsonArray Schema => _schema ??= QmpSchema.Build(Commands);
 

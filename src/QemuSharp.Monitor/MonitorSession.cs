@@ -62,14 +62,6 @@ public abstract class MonitorSession(MonitorHost host, Chardev.Chardev chardev) 
         Native.close(fd);
     }
 
-    /// <summary>Hands a named descriptor over to its new owner (a chardev); the name is gone afterwards.</summary>
-    public int TakeNamedFd(string name)
-    {
-        if (!_namedFds.Remove(name, out int fd))
-            throw new OptionException($"File descriptor named '{name}' has not been found");
-        return fd;
-    }
-
     /// <summary>Looks a name up without taking it (chardev-add takes it only once it succeeds).</summary>
     public int PeekNamedFd(string name) =>
         _namedFds.TryGetValue(name, out int fd) ? fd : throw new OptionException($"File descriptor named '{name}' has not been found");

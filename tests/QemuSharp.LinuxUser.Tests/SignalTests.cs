@@ -47,6 +47,19 @@ public sealed class SignalTests
         Assert.Equal(native.ExitCode, emulated.ExitCode);
     }
 
+    [Theory]
+    [InlineData("fpe_divide")]
+    [InlineData("trap_int3")]
+    public void ShouldTraceTakenSignalsAsQemuDoes(string name)
+    {
+        string program = GuestPrograms.Build("signals-" + name, $"signals/{name}.c");
+        var qemu = Run.Process("qemu-x86_64", ["-strace", program], "");
+        var ours = Run.Process(Run.Emulator, ["x86_64", "-strace", program], "");
+        static string[] SignalLines(string log) => [.. log.Split('\n').Where(l => l.StartsWith("--- ", StringComparison.Ordinal))];
+        Assert.NotEmpty(SignalLines(qemu.Stderr));
+        Assert.Equal(SignalLines(qemu.Stderr), SignalLines(ours.Stderr));
+    }
+
     [Fact]
     public void ShouldDieByAnUnhandledFaultWithQemusMessage()
     {

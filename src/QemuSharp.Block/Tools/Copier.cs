@@ -11,7 +11,7 @@ namespace QemuSharp.Block.Tools;
 /// </summary>
 internal sealed class Copier
 {
-    private const int ChunkSize = 8 << 20;
+    private const int ChunkSize = 2 << 20;
     private readonly ImgContext _ctx;
     private readonly BlockDriver _target;
     private readonly long _minSparse;

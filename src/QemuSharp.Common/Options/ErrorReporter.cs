@@ -6,15 +6,13 @@ namespace QemuSharp.Common.Options;
 /// </summary>
 public sealed class ErrorReporter(string program, TextWriter writer)
 {
-    public string Program { get; } = program;
-
     public void Error(string? location, string message) => Write(location, "", message);
 
     public void Warning(string? location, string message) => Write(location, "warning: ", message);
 
     private void Write(string? location, string kind, string message)
     {
-        string prefix = location is null ? $"{Program}: " : $"{Program}: {location}: ";
+        string prefix = location is null ? $"{program}: " : $"{program}: {location}: ";
         writer.Write(prefix + kind + message.Replace("\r", "") + "\n");
         writer.Flush();
     }

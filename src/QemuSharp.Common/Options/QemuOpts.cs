@@ -168,14 +168,6 @@ public sealed class QemuOpts : IReadOnlyList<KeyValuePair<string, string>>
     public ulong? GetSize(string key) =>
         GetString(key) is { } v ? QemuValueParser.ParseSize(key, v) : null;
 
-    /// <summary>Removes every item with <paramref name="key"/>, returning the last value.</summary>
-    public string? Remove(string key)
-    {
-        string? last = GetString(key);
-        _items.RemoveAll(i => i.Key == key);
-        return last;
-    }
-
     /// <summary>Adds or replaces <paramref name="key"/> (used when legacy forms are translated).</summary>
     public void Set(string key, string value)
     {

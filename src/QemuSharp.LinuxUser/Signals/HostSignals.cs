@@ -81,12 +81,14 @@ internal sealed unsafe class HostSignals
 
     /// <summary>
     /// Host signals that may reach a guest handler. The synchronous fault signals belong to the
-    /// runtime (guest faults are emulated), SIGKILL and SIGSTOP cannot be caught, and the
-    /// real-time signals are left to the runtime and glibc; guest threads still send those to
-    /// each other, without the host.
+    /// runtime (guest faults are emulated) and SIGKILL and SIGSTOP cannot be caught. Of the
+    /// real-time signals, glibc keeps 32 and 33, the runtime injects activations with 34
+    /// (SIGRTMIN) and we interrupt threads with 64: guest threads still send those to each other,
+    /// without the host, but other processes cannot reach a guest handler for them.
     /// </summary>
     public static bool Forwardable(int sig) =>
-        sig is > 0 and < 32 and not (SignalState.SIGILL or SignalState.SIGTRAP or SignalState.SIGBUS or SignalState.SIGFPE
+        sig is (> 0 and < 32) or (> 34 and < KickSignal)
+        && sig is not (SignalState.SIGILL or SignalState.SIGTRAP or SignalState.SIGBUS or SignalState.SIGFPE
             or SignalState.SIGKILL or SignalState.SIGSEGV or SignalState.SIGSTOP);
 
     public void Catch(int sig) => Install(sig, (long)(_page + HandlerOffset));

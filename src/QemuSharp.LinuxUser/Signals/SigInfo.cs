@@ -9,7 +9,7 @@ namespace QemuSharp.LinuxUser.Signals;
 internal static class SigInfo
 {
     public const int Size = 128;
-    public const int SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TKILL = -6;
+    public const int SI_USER = 0, SI_KERNEL = 0x80, SI_QUEUE = -1, SI_TIMER = -2, SI_MESGQ = -3, SI_ASYNCIO = -4, SI_SIGIO = -5, SI_TKILL = -6;
     public const int SEGV_MAPERR = 1, SEGV_ACCERR = 2, ILL_ILLOPN = 2, BUS_ADRALN = 1;
     public const int FPE_INTDIV = 1, FPE_FLTDIV = 3, FPE_FLTOVF = 4, FPE_FLTUND = 5, FPE_FLTRES = 6, FPE_FLTINV = 7;
 

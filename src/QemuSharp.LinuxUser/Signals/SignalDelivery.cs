@@ -84,7 +84,11 @@ internal static class SignalDelivery
                 info = t.Pending.Take(sig) ?? s.Pending.Take(sig);
                 act = s.Actions[sig];
             }
-            if (info == null || act.Handler == SignalState.SIG_IGN)
+            if (info == null)
+                continue;
+            if (t.Process.Options.Strace)
+                t.Process.Log.WriteLine(SignalTrace.Line(info));
+            if (act.Handler == SignalState.SIG_IGN)
                 continue;
             if (act.Handler == SignalState.SIG_DFL)
             {

@@ -26,11 +26,7 @@ public static class RunCommands
     public static void Stop(QmpContext context) => context.Host.Lifecycle.Stop();
 
     [QmpCommand("cont")]
-    public static void Cont(QmpContext context)
-    {
-        context.Host.Lifecycle.Continue();
-        context.Host.FdSets.CleanUp(context.Host.Lifecycle.IsRunning);
-    }
+    public static void Cont(QmpContext context) => context.Host.Lifecycle.Continue();
 
     [QmpCommand("system_reset")]
     public static void SystemReset(QmpContext context) =>

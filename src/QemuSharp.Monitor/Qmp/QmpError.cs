@@ -8,6 +8,4 @@ public sealed class QmpError(string errorClass, string desc) : Exception(desc)
     public static QmpError Generic(string desc) => new("GenericError", desc);
 
     public static QmpError CommandNotFound(string desc) => new("CommandNotFound", desc);
-
-    public static QmpError DeviceNotFound(string desc) => new("DeviceNotFound", desc);
 }

@@ -105,26 +105,68 @@ internal readonly struct Wide
         {
             return default;
         }
-        UInt128 d = b.Significand;
-        UInt128 r = a.Significand;
-        bool first = r >= d;
-        if (first)
-        {
-            r -= d;
-        }
-        UInt128 q = first ? 1u : 0u;
-        for (int i = 1; i < 128; i++)
-        {
-            bool carry = (r >> 127) != 0;
-            r <<= 1;
-            bool bit = carry || r >= d;
-            if (bit)
-            {
-                r -= d;
-            }
-            q = (q << 1) | (bit ? 1u : 0u);
-        }
+        UInt128 q = DivideSignificands(a.Significand, b.Significand);
         return Create(a.Negative ^ b.Negative, a.Exponent - b.Exponent, q);
+    }
+
+    /// <summary>
+    /// floor(a * 2^127 / d) for significands with bit 127 set: Knuth's algorithm D in base 2^64
+    /// with a two-digit divisor, so the quotient is exact and truncated.
+    /// </summary>
+    private static UInt128 DivideSignificands(UInt128 a, UInt128 d)
+    {
+        UInt128 low = a << 127;
+        UInt128 high = a >> 1;
+        Span<ulong> u = stackalloc ulong[4];
+        u[0] = (ulong)low;
+        u[1] = (ulong)(low >> 64);
+        u[2] = (ulong)high;
+        u[3] = (ulong)(high >> 64);
+        ulong d1 = (ulong)(d >> 64);
+        ulong d0 = (ulong)d;
+        ulong q1 = QuotientDigit(u[1..], d1, d0);
+        ulong q0 = QuotientDigit(u, d1, d0);
+        return ((UInt128)q1 << 64) | q0;
+    }
+
+    /// <summary>One step of algorithm D on the digits u[2]:u[1]:u[0], which it reduces below d.</summary>
+    private static ulong QuotientDigit(Span<ulong> u, ulong d1, ulong d0)
+    {
+        UInt128 top = ((UInt128)u[2] << 64) | u[1];
+        UInt128 qhat = top / d1;
+        UInt128 rhat = top - qhat * d1;
+        while ((qhat >> 64) != 0 || qhat * d0 > ((rhat << 64) | u[0]))
+        {
+            qhat--;
+            rhat += d1;
+            if ((rhat >> 64) != 0)
+            {
+                break;
+            }
+        }
+        ulong q = (ulong)qhat;
+        UInt128 p0 = Math.BigMul(q, d0);
+        UInt128 p1 = Math.BigMul(q, d1);
+        ulong s0 = u[0] - (ulong)p0;
+        UInt128 middle = (p0 >> 64) + (ulong)p1 + (u[0] < (ulong)p0 ? 1u : 0u);
+        ulong s1 = u[1] - (ulong)middle;
+        UInt128 upper = (p1 >> 64) + (middle >> 64) + (u[1] < (ulong)middle ? 1u : 0u);
+        ulong s2 = u[2] - (ulong)upper;
+        if ((UInt128)u[2] < upper)
+        {
+            q--;
+            ulong t0 = s0 + d0;
+            ulong carry0 = t0 < s0 ? 1UL : 0UL;
+            ulong t1 = s1 + d1 + carry0;
+            ulong carry1 = (t1 < s1 || (carry0 != 0 && t1 == s1)) ? 1UL : 0UL;
+            s0 = t0;
+            s1 = t1;
+            s2 += carry1;
+        }
+        u[0] = s0;
+        u[1] = s1;
+        u[2] = s2;
+        return q;
     }
 
     public Wide DivideBy(ulong n)

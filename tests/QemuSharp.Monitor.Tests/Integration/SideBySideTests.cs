@@ -31,4 +31,13 @@ public class SideBySideTests
         Assert.Contains("exit=0", qemu.Stdout);
         Assert.Equal(qemu.Stdout, ours.Stdout);
     }
+
+    [Fact]
+    public void ShouldKeepFdSetsAsQemuDoesInPrettyMode()
+    {
+        var qemu = Emulator.RunScript("python3", "qmp_fdsets.py", [], [Emulator.Qemu]);
+        var ours = Emulator.RunScript("python3", "qmp_fdsets.py", [], Emulator.Ours);
+        Assert.Contains("\"opaque\": \"hello\"", qemu.Stdout);
+        Assert.Equal(qemu.Stdout, ours.Stdout);
+    }
 }

@@ -57,5 +57,22 @@ int main(void)
     n = read(fds[0], &c, 1);
     printf("read %zd %c handled %d\n", n, c, hits > 0);
     waitpid(child, NULL, 0);
+
+    /* A real-time signal with a value, queued by another process, waited for with sigwaitinfo. */
+    sigset_t rt;
+    sigemptyset(&rt);
+    sigaddset(&rt, SIGRTMIN + 3);
+    sigprocmask(SIG_BLOCK, &rt, NULL);
+    child = fork();
+    if (child == 0)
+    {
+        union sigval v = { .sival_int = 77 };
+        sigqueue(getppid(), SIGRTMIN + 3, v);
+        _exit(0);
+    }
+    siginfo_t si;
+    int sig = sigwaitinfo(&rt, &si);
+    printf("sigwaitinfo %d code %d value %d\n", sig - SIGRTMIN, si.si_code, si.si_value.sival_int);
+    waitpid(child, NULL, 0);
     return 0;
 }

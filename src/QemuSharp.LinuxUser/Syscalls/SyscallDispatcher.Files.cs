@@ -107,6 +107,27 @@ internal sealed unsafe partial class SyscallDispatcher
         return Host.Syscall(timespec ? 270 : 23, n, (long)r, (long)w, (long)e, (long)t, 0);
     }
 
+    /// <summary>
+    /// Installs the temporary signal mask of ppoll/pselect6/epoll_pwait for the call (the signal
+    /// layer restores the old one); returns 0 to go on, or the error to return instead.
+    /// </summary>
+    private long SignalMaskFor(GuestThread t, long maskPtr)
+    {
+        if (maskPtr == 0)
+            return 0;
+        if (!Mem.TryRead64((ulong)maskPtr, out ulong mask))
+            return -EFAULT;
+        return Signals.SignalDelivery.SuspendMask(t, mask) ? 0 : -EINTR;
+    }
+
+    /// <summary>pselect6's sixth argument points to { const sigset_t *ss; size_t ss_len; }.</summary>
+    private long PSelectMask(GuestThread t, long data)
+    {
+        if (data == 0)
+            return 0;
+        return Mem.TryRead64((ulong)data, out ulong maskPtr) ? SignalMaskFor(t, (long)maskPtr) : -EFAULT;
+    }
+
     private long PPoll(long fds, long nfds, long timeout, long sigmask, long size)
     {
         byte* f = Buf(fds, nfds * 8, true);

@@ -23,8 +23,8 @@ internal sealed unsafe partial class SyscallDispatcher
             case 22: return WithBuf(22, 0, 8, true, a1);                               // pipe
             case 293: return WithBuf(293, 0, 8, true, a1, a2);                         // pipe2
             case 23: return Select(a1, a2, a3, a4, a5, timespec: false);               // select
-            case 270: return Select(a1, a2, a3, a4, a5, timespec: true);               // pselect6
-            case 271: return PPoll(a1, a2, a3, a4, a5);                                // ppoll
+            case 270: return PSelectMask(t, a6) is var m && m != 0 ? m : Select(a1, a2, a3, a4, a5, timespec: true); // pselect6
+            case 271: return SignalMaskFor(t, a4) is var m2 && m2 != 0 ? m2 : PPoll(a1, a2, a3, a4, a5); // ppoll
             case 16: return Ioctl(a1, a2, a3);
             case 72: return Fcntl(a1, a2, a3);
             case 40: return WithBuf(40, 2, 8, true, a1, a2, a3, a4);                   // sendfile
@@ -132,7 +132,7 @@ internal sealed unsafe partial class SyscallDispatcher
             case 213: return Plain(nr, a1, a2);
             case 233: return WithBuf(233, 3, 12, false, a1, a2, a3, a4);               // epoll_ctl
             case 232: return WithBuf(232, 1, a3 * 12, true, a1, a2, a3, a4);           // epoll_wait
-            case 281: return WithBuf(281, 1, a3 * 12, true, a1, a2, a3, a4, 0, 8);     // epoll_pwait (sigmask ignored)
+            case 281: return SignalMaskFor(t, a5) is var m3 && m3 != 0 ? m3 : WithBuf(281, 1, a3 * 12, true, a1, a2, a3, a4, 0, 8); // epoll_pwait
             case 286: return TimerFdSet(a1, a2, a3, a4);
             case 162: return Plain(162);                                               // sync
             default:

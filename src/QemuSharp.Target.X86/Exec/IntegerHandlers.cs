@@ -83,13 +83,10 @@ public static unsafe class IntegerHandlers
 
     public static void Mov(X86Cpu c, ref Op op) => Write0(c, ref op, Read1(c, ref op));
 
-    public static void MovRegReg(X86Cpu c, ref Op op) => SetReg(c, op.Reg0, op.Size, GetReg(c, op.Reg1, op.Size));
 
     public static void MovRegImm(X86Cpu c, ref Op op) => SetReg(c, op.Reg0, op.Size, op.Imm);
 
-    public static void MovRegMem64(X86Cpu c, ref Op op) => c.R[op.Reg0] = c.Read64(Ea(c, ref op));
 
-    public static void MovMemReg64(X86Cpu c, ref Op op) => c.Write64(Ea(c, ref op), c.R[op.Reg1]);
 
     /// <summary>MOVZX: operand 1's size is in Op.Reg2.</summary>
     public static void Movzx(X86Cpu c, ref Op op) =>

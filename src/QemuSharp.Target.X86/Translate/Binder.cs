@@ -30,7 +30,6 @@ public static unsafe partial class Binder
 
     private static bool BindInteger(ref Op op, in Instruction i, Mnemonic m)
     {
-        bool regReg = op.Kind0 == OperandKind.Gpr && op.Kind1 == OperandKind.Gpr;
         switch (m)
         {
             case Mnemonic.Add: case Mnemonic.Or: case Mnemonic.Adc: case Mnemonic.Sbb:
@@ -52,10 +51,8 @@ public static unsafe partial class Binder
             case Mnemonic.Neg: Set(ref op, &Neg); return true;
             case Mnemonic.Not: Set(ref op, &Not); return true;
             case Mnemonic.Mov when op.Kind0 is OperandKind.Gpr or OperandKind.Memory && op.Kind1 is OperandKind.Gpr or OperandKind.Memory or OperandKind.Immediate:
-                if (regReg) Set(ref op, &MovRegReg);
-                else if (op.Kind0 == OperandKind.Gpr && op.Kind1 == OperandKind.Immediate) Set(ref op, &MovRegImm);
-                else if (op.Size == 8 && op.Kind0 == OperandKind.Gpr && op.Kind1 == OperandKind.Memory) Set(ref op, &MovRegMem64);
-                else if (op.Size == 8 && op.Kind0 == OperandKind.Memory && op.Kind1 == OperandKind.Gpr) Set(ref op, &MovMemReg64);
+                if (op.Kind0 == OperandKind.Gpr && op.Kind1 == OperandKind.Immediate) Set(ref op, &MovRegImm);
+                else if (FastMov.For(op.Kind0, op.Kind1, op.Size) is var fast && fast != null) Set(ref op, fast);
                 else Set(ref op, &Mov);
                 return true;
             case Mnemonic.Movzx:

@@ -33,14 +33,20 @@ if mode in ("unix", "tcp"):
     if mode == "unix":
         wait_for(path)
     else:
+        # Wait for the listener without connecting (a probe client would be served first).
         for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port)).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        # The probe connection above was the first client; the emulator is ready for the next.
-    out = subprocess.run(["socat", "-t", "10", "-", target], input=qmp_input, capture_output=True, timeout=60).stdout
+            with open("/proc/net/tcp") as table:
+                if any(f":{port:04X} " in line and line.split()[3] == "0A" for line in table):
+                    break
+            time.sleep(0.05)
+    # socat's stdin stays open until the emulator closes the connection after quit: QEMU drops
+    # queued commands when it sees the client half-close.
+    client = subprocess.Popen(["socat", "-", target], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    client.stdin.write(qmp_input)
+    client.stdin.flush()
+    out = client.stdout.read()
+    client.stdin.close()
+    client.wait(timeout=30)
     print(normalise(out.decode()))
 else:
     proc = subprocess.Popen(base + ["-monitor", "pty"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

@@ -39,15 +39,23 @@ if mode in ("unix", "tcp"):
                 if any(f":{port:04X} " in line and line.split()[3] == "0A" for line in table):
                     break
             time.sleep(0.05)
-    # socat's stdin stays open until the emulator closes the connection after quit: QEMU drops
-    # queued commands when it sees the client half-close.
+    # One command at a time, socat's stdin open until the emulator closes the connection:
+    # QEMU drops queued commands when it sees the client half-close.
     client = subprocess.Popen(["socat", "-", target], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    client.stdin.write(qmp_input)
-    client.stdin.flush()
-    out = client.stdout.read()
+    out = [client.stdout.readline()]
+    for command in qmp_input.splitlines(keepends=True):
+        client.stdin.write(command)
+        client.stdin.flush()
+        while True:
+            out.append(client.stdout.readline())
+            if b'"return"' in out[-1] or b'"error"' in out[-1] or not out[-1]:
+                break
+    out.append(client.stdout.read())
     client.stdin.close()
     client.wait(timeout=30)
-    print(normalise(out.decode()))
+    # QEMU over tcp sometimes exits before its reply to quit is out: compare up to SHUTDOWN.
+    text = normalise(b"".join(out).decode())
+    print(text[:text.index('"SHUTDOWN"')] if '"SHUTDOWN"' in text else text)
 else:
     proc = subprocess.Popen(base + ["-monitor", "pty"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)

@@ -84,7 +84,11 @@ internal sealed class GuestThread
                     if (syscalls.ThreadExited)
                         return syscalls.ExitStatus;
                     Cpu.R[Gpr.Rax] = (ulong)result;
-                    if (result == -SyscallDispatcher.EINTR && nr != SyscallRestart.RtSigreturn)
+                    if (nr == SyscallRestart.RtSigreturn)
+                        break;
+                    if (result is -SyscallDispatcher.EINTR or -SyscallRestart.EPIPE)
+                        Process.Signals.Host?.Drain();
+                    if (result == -SyscallDispatcher.EINTR)
                         interrupted = new Interruption(nr, SyscallRestart.RestartsWithSaRestart(nr));
                     break;
                 case ExitReason.Fault:

@@ -38,6 +38,9 @@ internal sealed class SignalState
 
     public static ulong Bit(int sig) => 1UL << (sig - 1);
 
+    /// <summary>The host-signal forwarder once started, else null.</summary>
+    public HostSignals? Host => _host;
+
     /// <summary>The host-signal forwarder, started by the first signal that needs it.</summary>
     public HostSignals StartHost(GuestProcess process)
     {

@@ -16,6 +16,7 @@ public sealed class SignalTests
     [InlineData("host_kill")]
     [InlineData("trap_int3")]
     [InlineData("sigwait_host")]
+    [InlineData("sigpipe")]
     public void ShouldBehaveAsOnLinux(string name)
     {
         string program = GuestPrograms.Build("signals-" + name, $"signals/{name}.c");

@@ -34,7 +34,10 @@ internal sealed unsafe class HostSignals
             throw new IOException("cannot create the host signal pipe");
         _readFd = MoveHigh(fds[0]);
         int writeFd = MoveHigh(fds[1]);
-        Host.Syscall(SysFcntl, writeFd, 4, 0x800); // F_SETFL O_NONBLOCK: a full pipe drops the signal instead of hanging the handler
+        // F_SETFL O_NONBLOCK: a full pipe drops the signal instead of hanging the handler, and
+        // the reader thread and Drain may both read.
+        Host.Syscall(SysFcntl, writeFd, 4, 0x800);
+        Host.Syscall(SysFcntl, _readFd, 4, 0x800);
         _page = (byte*)Host.Mmap(0, 4096, Host.PROT_READ | Host.PROT_WRITE, Host.MAP_PRIVATE | Host.MAP_ANONYMOUS, -1, 0);
         if (Host.IsError((long)_page))
             throw new IOException("cannot map the host signal stub");
@@ -126,7 +129,6 @@ internal sealed unsafe class HostSignals
 
     private void ReadLoop()
     {
-        var info = new byte[SigInfo.Size];
         long* pollfd = stackalloc long[1];
         while (true)
         {
@@ -135,14 +137,27 @@ internal sealed unsafe class HostSignals
             ((short*)pollfd)[3] = 0;
             // The timeout lets a thread that entered a host call just after being woken be interrupted again.
             if (Host.Syscall(SysPoll, (long)pollfd, 1, 50) > 0)
-            {
-                long n;
-                fixed (byte* b = info)
-                    n = Host.Syscall(SysRead, _readFd, (long)b, SigInfo.Size);
-                if (n == SigInfo.Size)
-                    SignalDelivery.Send(_p, null, (byte[])info.Clone());
-            }
+                Drain();
             KickBlockedThreads();
+        }
+    }
+
+    /// <summary>
+    /// Queues every signal the stub has written so far. A guest thread calls this when a host call
+    /// failed in a way a signal explains (EINTR, EPIPE), so that the signal is taken before the
+    /// guest sees the result, as on Linux.
+    /// </summary>
+    public void Drain()
+    {
+        while (true)
+        {
+            var info = new byte[SigInfo.Size];
+            long n;
+            fixed (byte* b = info)
+                n = Host.Syscall(SysRead, _readFd, (long)b, SigInfo.Size);
+            if (n != SigInfo.Size)
+                return;
+            SignalDelivery.Send(_p, null, info);
         }
     }
 

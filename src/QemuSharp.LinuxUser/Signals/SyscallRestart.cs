@@ -11,7 +11,7 @@ internal readonly record struct Interruption(long Number, bool RestartsWithSaRes
 /// </summary>
 internal static class SyscallRestart
 {
-    public const long RtSigreturn = 15;
+    public const long RtSigreturn = 15, EPIPE = 32;
     private const int SyscallInsnLength = 2;
 
     public static bool RestartsWithSaRestart(long nr) => nr is

@@ -81,6 +81,17 @@ public static class X87ControlHandlers
         bool operand32 = Operand32(ref op);
         ReadBytes(c, Operands.Ea(c, ref op), image[..(operand32 ? X87State.EnvironmentSize32 : X87State.EnvironmentSize16)]);
         c.X87.LoadEnvironment(image, operand32);
+        ClearOpcodeOf16BitImage(c.X87, operand32);
+    }
+
+    /// <summary>
+    /// The 14-byte (and 94-byte) image has no FOP field: loading one leaves FOP 0, as the host
+    /// does. Stands in for the library until X87State.LoadEnvironment clears it.
+    /// </summary>
+    private static void ClearOpcodeOf16BitImage(X87State x, bool operand32)
+    {
+        if (!operand32)
+            x.Opcode = 0;
     }
 
     public static void StoreEnvironment(X86Cpu c, ref Op op)
@@ -106,6 +117,7 @@ public static class X87ControlHandlers
         bool operand32 = Operand32(ref op);
         ReadBytes(c, Operands.Ea(c, ref op), image[..(operand32 ? X87State.SaveSize32 : X87State.SaveSize16)]);
         c.X87.Restore(image, operand32);
+        ClearOpcodeOf16BitImage(c.X87, operand32);
     }
 
     public static void Save(X86Cpu c, ref Op op)

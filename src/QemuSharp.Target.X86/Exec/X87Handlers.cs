@@ -145,11 +145,11 @@ public static class X87Handlers
         switch (op.Size)
         {
             case 4:
-                if (x.StoreSingle(pop, out uint single))
-                    c.Write32(ea, single);
+                if (StoreWithoutDenormalFlag(x, pop, 4, out ulong single))
+                    c.Write32(ea, (uint)single);
                 break;
             case 8:
-                if (x.StoreDouble(pop, out ulong dbl))
+                if (StoreWithoutDenormalFlag(x, pop, 8, out ulong dbl))
                     c.Write64(ea, dbl);
                 break;
             default:
@@ -160,6 +160,31 @@ public static class X87Handlers
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// FST/FSTP m32fp/m64fp as X87State.StoreSingle/StoreDouble, except that a denormal ST(0)
+    /// raises no DE: FST reports only IE, OE, UE and PE (the host agrees). Stands in for the
+    /// library until its Float80.ToSingle/ToDouble stop adding Denormal.
+    /// </summary>
+    private static bool StoreWithoutDenormalFlag(X87State x, bool pop, int size, out ulong bits)
+    {
+        X87Flags flags = X87Flags.None;
+        if (x.IsEmpty(0))
+        {
+            flags = X87Flags.Invalid | X87Flags.StackFault;
+            bits = size == 4 ? 0xFFC0_0000 : 0xFFF8_0000_0000_0000;
+        }
+        else
+        {
+            bits = size == 4 ? Float80.ToSingle(x.ST(0), x.ControlWord, ref flags) : Float80.ToDouble(x.ST(0), x.ControlWord, ref flags);
+            flags &= ~X87Flags.Denormal;
+        }
+        if (!x.Commit(flags, memoryDestination: true))
+            return false;
+        if (pop)
+            x.Pop();
+        return true;
     }
 
     /// <summary>FIST/FISTP/FISTTP m16int/m32int/m64int.</summary>

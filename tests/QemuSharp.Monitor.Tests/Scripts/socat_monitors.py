@@ -33,15 +33,29 @@ if mode in ("unix", "tcp"):
     if mode == "unix":
         wait_for(path)
     else:
+        # Wait for the listener without connecting (a probe client would be served first).
         for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port)).close()
+            with open("/proc/net/tcp") as table:
+                if any(f":{port:04X} " in line and line.split()[3] == "0A" for line in table):
+                    break
+            time.sleep(0.05)
+    # One command at a time, socat's stdin open until the emulator closes the connection:
+    # QEMU drops queued commands when it sees the client half-close.
+    client = subprocess.Popen(["socat", "-", target], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    out = [client.stdout.readline()]
+    for command in qmp_input.splitlines(keepends=True):
+        client.stdin.write(command)
+        client.stdin.flush()
+        while True:
+            out.append(client.stdout.readline())
+            if b'"return"' in out[-1] or b'"error"' in out[-1] or not out[-1]:
                 break
-            except OSError:
-                time.sleep(0.05)
-        # The probe connection above was the first client; the emulator is ready for the next.
-    out = subprocess.run(["socat", "-t", "10", "-", target], input=qmp_input, capture_output=True, timeout=60).stdout
-    print(normalise(out.decode()))
+    out.append(client.stdout.read())
+    client.stdin.close()
+    client.wait(timeout=30)
+    # QEMU over tcp sometimes exits before its reply to quit is out: compare up to SHUTDOWN.
+    text = normalise(b"".join(out).decode())
+    print(text[:text.index('"SHUTDOWN"')] if '"SHUTDOWN"' in text else text)
 else:
     proc = subprocess.Popen(base + ["-monitor", "pty"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)

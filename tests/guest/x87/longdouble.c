@@ -177,6 +177,26 @@ static void unmasked(void)
     printf("no #MF\n");
 }
 
+unsigned char saved[108], env[28];
+static const long double pair[2] = { 1.5L, -2.25L };
+
+/* FNSAVE/FRSTOR and FNSTENV/FLDENV round trips, with the 14- and 94-byte forms of a 66 prefix. */
+static void environments(void)
+{
+    uint16_t sw;
+    __asm__ volatile("fninit\n fldt %1\n fldt %2\n fsqrt\n fnsave saved(%%rip)\n fld1\n frstor saved(%%rip)\n"
+                     "fnstenv env(%%rip)\n faddp\n fldenv env(%%rip)\n fnstsw %0\n fnsave saved(%%rip)"
+                     : "=m"(sw) : "m"(pair[0]), "m"(pair[1]) : "memory");
+    printf("env %04x ", sw);
+    for (size_t i = 0; i < sizeof saved; i++) printf("%02x", saved[i]);
+    printf("\n");
+    __asm__ volatile("fninit\n fldpi\n data16 fnstenv env(%%rip)\n fld1\n data16 fldenv env(%%rip)\n"
+                     "data16 fnsave saved(%%rip)\n fldz\n data16 frstor saved(%%rip)\n fnsave saved(%%rip)" ::: "memory");
+    printf("env16 ");
+    for (size_t i = 0; i < sizeof saved; i++) printf("%02x", saved[i]);
+    printf("\n");
+}
+
 static void rounding_modes(void)
 {
     for (int mode = 0; mode < 4; mode++) {
@@ -208,5 +228,6 @@ int main(int argc, char **argv)
     classes();
     bcd();
     rounding_modes();
+    environments();
     return 0;
 }

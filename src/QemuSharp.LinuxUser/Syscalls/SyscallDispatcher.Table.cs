@@ -82,7 +82,7 @@ internal sealed unsafe partial class SyscallDispatcher
             case 131: return SigAltStack(t, a1, a2);
             case 34: return Pause(t);
             case 37: return Plain(37, a1);                                             // alarm: the host's SIGALRM comes back as a guest signal
-            case 36: return WithBuf(36, 1, 24, true, a1, a2);                          // getitimer
+            case 36: return WithBuf(36, 1, 32, true, a1, a2);                          // getitimer (struct itimerval: 32 bytes)
             case 38: return SetITimer(a1, a2, a3);
             case 222: return TimerCreate(a1, a2, a3);
             case 223: return TimerSetTime(a1, a2, a3, a4);

@@ -30,7 +30,19 @@ internal sealed unsafe partial class SyscallDispatcher(GuestProcess process)
             _p.Log.WriteLine($"{Environment.ProcessId} {SyscallNames.Name(nr)}({a1})");
             _p.FlushLog();
         }
-        long r = Call(t, nr, a1, a2, a3, a4, a5, a6);
+        long r;
+        try
+        {
+            r = Call(t, nr, a1, a2, a3, a4, a5, a6);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or OverflowException)
+        {
+            // A guest argument the checks above did not foresee: the guest gets an error, the
+            // emulator goes on.
+            if (_p.Options.LogItems.Contains("guest_errors"))
+                _p.Log.WriteLine($"{SyscallNames.Name(nr)}: {e.Message}");
+            r = -EINVAL;
+        }
         if (_p.Options.Strace)
             _p.Log.WriteLine($"{Environment.ProcessId} {SyscallNames.Name(nr)}(0x{a1:x},0x{a2:x},0x{a3:x},0x{a4:x},0x{a5:x},0x{a6:x}) = {FormatResult(r)}");
         return r;
@@ -71,6 +83,8 @@ internal sealed unsafe partial class SyscallDispatcher(GuestProcess process)
         long guest = a[bufArg];
         if (guest == 0)
             return Host.Syscall(nr, a1, a2, a3, a4, a5, a6);
+        if (len < 0)
+            return -EFAULT;
         byte* p = Buf(guest, len, kernelWrites);
         if (p != null)
         {

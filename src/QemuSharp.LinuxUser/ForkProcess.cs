@@ -57,6 +57,9 @@ internal static unsafe class ForkProcess
         w.Write(p.Brk);
         w.Write(p.ExePath);
         w.Write(t.SignalMask);
+        w.Write(t.AltStack.Sp);
+        w.Write(t.AltStack.Size);
+        w.Write(t.AltStack.Flags);
         foreach (var a in p.Signals.Actions)
         {
             w.Write(a.Handler);
@@ -102,6 +105,11 @@ internal static unsafe class ForkProcess
         p.Brk = r.ReadUInt64();
         p.SetExePath(r.ReadString());
         t.SignalMask = r.ReadUInt64();
+        ulong altSp = r.ReadUInt64(), altSize = r.ReadUInt64();
+        uint altFlags = r.ReadUInt32();
+        // fork keeps the alternate signal stack (the child's stack pointer is not on it yet).
+        if (altSize != 0)
+            t.AltStack.Set(altSp, altFlags, altSize, currentSp: 0);
         for (int i = 0; i < p.Signals.Actions.Length; i++)
             p.Signals.Actions[i] = new SigAction(r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64());
         int count = r.ReadInt32();

@@ -149,17 +149,22 @@ internal sealed unsafe class HostSignals
     /// </summary>
     public void Drain()
     {
-        while (true)
-        {
-            var info = new byte[SigInfo.Size];
-            long n;
-            fixed (byte* b = info)
-                n = Host.Syscall(SysRead, _readFd, (long)b, SigInfo.Size);
-            if (n != SigInfo.Size)
-                return;
-            SignalDelivery.Send(_p, null, info);
-        }
+        // One drainer at a time: a guest thread that finds the pipe empty must not return while
+        // the reader thread has taken a signal out of it but not yet queued it.
+        lock (_drainLock)
+            while (true)
+            {
+                var info = new byte[SigInfo.Size];
+                long n;
+                fixed (byte* b = info)
+                    n = Host.Syscall(SysRead, _readFd, (long)b, SigInfo.Size);
+                if (n != SigInfo.Size)
+                    return;
+                SignalDelivery.Send(_p, null, info);
+            }
     }
+
+    private readonly Lock _drainLock = new();
 
     private void KickBlockedThreads()
     {

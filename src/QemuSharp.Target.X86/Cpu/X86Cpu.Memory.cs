@@ -10,6 +10,9 @@ public sealed unsafe partial class X86Cpu
     /// <summary>Set when a store hit a page with translated code; the running block must stop.</summary>
     public bool CodeModified;
 
+    /// <summary>Set with <see cref="CodeModified"/> or <see cref="Exit"/>: the one flag the interpreter checks after each instruction.</summary>
+    public bool StopBlock;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte Read8(ulong a)
     {

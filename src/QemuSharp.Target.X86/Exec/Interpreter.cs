@@ -39,6 +39,7 @@ public sealed class Interpreter
     {
         X86Cpu c = _cpu;
         c.Exit = ExitReason.None;
+        c.StopBlock = false;
         X86Block? previous = null;
         while (true)
         {
@@ -82,8 +83,9 @@ public sealed class Interpreter
                 {
                     op.Exec(c, ref op);
                 }
-                if (c.CodeModified | c.Exit != ExitReason.None)
+                if (c.StopBlock)
                 {
+                    c.StopBlock = false;
                     if (c.Exit != ExitReason.None)
                         return c.Exit;
                     if (i + 1 < ops.Length)

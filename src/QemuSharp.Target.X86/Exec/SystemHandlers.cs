@@ -12,6 +12,7 @@ public static class SystemHandlers
     {
         c.Rip = op.Next;
         c.Exit = ExitReason.Syscall;
+        c.StopBlock = true;
     }
 
     public static void Cpuid(X86Cpu c, ref Op op)

@@ -112,6 +112,7 @@ public sealed unsafe class SoftTlb
                 {
                     cp.InvalidatePage(page);
                     _cpu.CodeModified = true;
+                    _cpu.StopBlock = true;
                 }
             }
             else

@@ -8,8 +8,13 @@ namespace QemuSharp.Target.X86.Exec;
 /// <summary>x87 arithmetic, comparisons, classification and the functions of ST(0) and ST(1).</summary>
 public static class X87ArithHandlers
 {
-    private static Float80 ReadFloat(X86Cpu c, ulong ea, int size, ref X87Flags flags) =>
-        size == 4 ? Float80.FromSingle(c.Read32(ea), ref flags) : Float80.FromDouble(c.Read64(ea), ref flags);
+    /// <summary>
+    /// An arithmetic or comparison operand m32fp/m64fp, extended exactly: an SNaN stays signaling,
+    /// so that the NaN rules see it (a QNaN in ST(0) beats it) and raise IE for it.
+    /// </summary>
+    private static Float80 ReadFloat(X86Cpu c, ulong ea, int size, ref X87Flags flags) => size == 4
+        ? Float80.FromSingle(c.Read32(ea), ref flags, quietSignaling: false)
+        : Float80.FromDouble(c.Read64(ea), ref flags, quietSignaling: false);
 
     /// <summary>FADD/FMUL/FSUB/FSUBR/FDIV/FDIVR m32fp/m64fp.</summary>
     public static void ArithFloat(X86Cpu c, ref Op op)

@@ -23,12 +23,6 @@ public sealed class X87DifferentialTests(ITestOutputHelper output)
         "fyl2x", "fyl2xp1", "f2xm1", "fsin", "fcos", "fsincos", "fptan",
     ];
 
-    /// <summary>
-    /// With exceptions unmasked (control word 12 only): FCOMI and its forms leave EFLAGS alone
-    /// after an unmasked IE or DE; the host still writes ZF, PF and CF.
-    /// </summary>
-    private static readonly HashSet<string> KnownUnmaskedDifferences = ["fcomi", "fcomip", "fucomi", "fucomip"];
-
     /// <summary>Round to nearest/64 bits, toward zero/64, down/53, up/24 (all masked), and all exceptions unmasked.</summary>
     [Theory]
     [InlineData(0)]
@@ -54,7 +48,7 @@ public sealed class X87DifferentialTests(ITestOutputHelper output)
             if (got == expected[i])
                 continue;
             string name = expected[i].Split(' ', StringSplitOptions.RemoveEmptyEntries)[2];
-            if (KnownLibraryDifferences.Contains(name) || (controlWordIndex == 12 && KnownUnmaskedDifferences.Contains(name)))
+            if (KnownLibraryDifferences.Contains(name))
             {
                 known++;
                 output.WriteLine($"known library difference: {expected[i]} / {got}");

@@ -58,12 +58,10 @@ public static class X87ArithHandlers
     public static void CompareRegister(X86Cpu c, ref Op op) =>
         Begin(c, ref op).CompareRegister(op.Reg1, (op.Rep & Ordered) != 0, Pops(ref op));
 
-    /// <summary>FCOMI/FCOMIP/FUCOMI/FUCOMIP: C3, C2, C0 go to ZF, PF, CF; OF, SF and AF are cleared.</summary>
+    /// <summary>FCOMI/FCOMIP/FUCOMI/FUCOMIP: C3, C2, C0 go to ZF, PF, CF, also after an unmasked IE or DE; OF, SF and AF are cleared.</summary>
     public static void CompareToEflags(X86Cpu c, ref Op op)
     {
-        X87State x = Begin(c, ref op);
-        if (!x.CompareToEflags(op.Reg1, (op.Rep & Ordered) != 0, (op.Rep & PopOnce) != 0, out X87Comparison result))
-            return;
+        X87Comparison result = Begin(c, ref op).CompareToEflags(op.Reg1, (op.Rep & Ordered) != 0, (op.Rep & PopOnce) != 0);
         int codes = (int)result;
         ulong flags = ((codes & X87State.C3) != 0 ? EFlags.ZF : 0)
             | ((codes & X87State.C2) != 0 ? EFlags.PF : 0)

@@ -94,6 +94,17 @@ public class X87StateTests
     }
 
     [Fact]
+    public void ShouldReportTheEflagsComparisonButNotPopAfterAnUnmaskedInvalidOperation()
+    {
+        var fpu = new X87State { ControlWord = 0x037E };
+        fpu.Push(Float80.One);
+        fpu.Push(Float80.Indefinite);
+        Assert.Equal(X87Comparison.Unordered, fpu.CompareToEflags(1, ordered: true, pop: true));
+        Assert.True(fpu.ExceptionPending);
+        Assert.Equal(Float80.Indefinite, fpu.ST(0));
+    }
+
+    [Fact]
     public void ShouldKeepTheDataPointerForAnInstructionWithoutMemoryOperand()
     {
         X87State fpu = Loaded();

@@ -8,8 +8,13 @@ namespace QemuSharp.Target.X86.Exec;
 /// <summary>x87 arithmetic, comparisons, classification and the functions of ST(0) and ST(1).</summary>
 public static class X87ArithHandlers
 {
-    private static Float80 ReadFloat(X86Cpu c, ulong ea, int size, ref X87Flags flags) =>
-        size == 4 ? Float80.FromSingle(c.Read32(ea), ref flags) : Float80.FromDouble(c.Read64(ea), ref flags);
+    /// <summary>
+    /// An arithmetic or comparison operand m32fp/m64fp, extended exactly: an SNaN stays signaling,
+    /// so that the NaN rules see it (a QNaN in ST(0) beats it) and raise IE for it.
+    /// </summary>
+    private static Float80 ReadFloat(X86Cpu c, ulong ea, int size, ref X87Flags flags) => size == 4
+        ? Float80.FromSingle(c.Read32(ea), ref flags, quietSignaling: false)
+        : Float80.FromDouble(c.Read64(ea), ref flags, quietSignaling: false);
 
     /// <summary>FADD/FMUL/FSUB/FSUBR/FDIV/FDIVR m32fp/m64fp.</summary>
     public static void ArithFloat(X86Cpu c, ref Op op)
@@ -53,12 +58,10 @@ public static class X87ArithHandlers
     public static void CompareRegister(X86Cpu c, ref Op op) =>
         Begin(c, ref op).CompareRegister(op.Reg1, (op.Rep & Ordered) != 0, Pops(ref op));
 
-    /// <summary>FCOMI/FCOMIP/FUCOMI/FUCOMIP: C3, C2, C0 go to ZF, PF, CF; OF, SF and AF are cleared.</summary>
+    /// <summary>FCOMI/FCOMIP/FUCOMI/FUCOMIP: C3, C2, C0 go to ZF, PF, CF, also after an unmasked IE or DE; OF, SF and AF are cleared.</summary>
     public static void CompareToEflags(X86Cpu c, ref Op op)
     {
-        X87State x = Begin(c, ref op);
-        if (!x.CompareToEflags(op.Reg1, (op.Rep & Ordered) != 0, (op.Rep & PopOnce) != 0, out X87Comparison result))
-            return;
+        X87Comparison result = Begin(c, ref op).CompareToEflags(op.Reg1, (op.Rep & Ordered) != 0, (op.Rep & PopOnce) != 0);
         int codes = (int)result;
         ulong flags = ((codes & X87State.C3) != 0 ? EFlags.ZF : 0)
             | ((codes & X87State.C2) != 0 ? EFlags.PF : 0)

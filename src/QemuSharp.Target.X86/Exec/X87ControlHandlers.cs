@@ -18,24 +18,10 @@ public static class X87ControlHandlers
             RaisePending(c);
     }
 
-    /// <summary>
-    /// ES and B follow the exception flags that the control word leaves unmasked; the hardware
-    /// re-derives them whenever the control word changes (FLDCW, and FNSTENV/FNSAVE masking all).
-    /// </summary>
-    private static void UpdateErrorSummary(X87State x)
-    {
-        const ushort summary = X87State.ErrorSummary | X87State.Busy;
-        ushort sw = x.StatusWord;
-        sw = (sw & 0x3F & ~x.ControlWord) != 0 ? (ushort)(sw | summary) : (ushort)(sw & ~summary);
-        x.StatusWord = sw;
-    }
-
     public static void LoadControlWord(X86Cpu c, ref Op op)
     {
         RaisePending(c);
-        X87State x = c.X87;
-        x.ControlWord = (ushort)(c.Read16(Operands.Ea(c, ref op)) | 0x0040);
-        UpdateErrorSummary(x);
+        c.X87.ControlWord = c.Read16(Operands.Ea(c, ref op));
     }
 
     public static void StoreControlWord(X86Cpu c, ref Op op)
@@ -81,17 +67,6 @@ public static class X87ControlHandlers
         bool operand32 = Operand32(ref op);
         ReadBytes(c, Operands.Ea(c, ref op), image[..(operand32 ? X87State.EnvironmentSize32 : X87State.EnvironmentSize16)]);
         c.X87.LoadEnvironment(image, operand32);
-        ClearOpcodeOf16BitImage(c.X87, operand32);
-    }
-
-    /// <summary>
-    /// The 14-byte (and 94-byte) image has no FOP field: loading one leaves FOP 0, as the host
-    /// does. Stands in for the library until X87State.LoadEnvironment clears it.
-    /// </summary>
-    private static void ClearOpcodeOf16BitImage(X87State x, bool operand32)
-    {
-        if (!operand32)
-            x.Opcode = 0;
     }
 
     public static void StoreEnvironment(X86Cpu c, ref Op op)
@@ -107,7 +82,6 @@ public static class X87ControlHandlers
         PatchReservedBits(image, operand32);
         WriteBytes(c, ea, image[..size]);
         x.MaskAllExceptions();
-        UpdateErrorSummary(x);
     }
 
     public static void Restore(X86Cpu c, ref Op op)
@@ -117,7 +91,6 @@ public static class X87ControlHandlers
         bool operand32 = Operand32(ref op);
         ReadBytes(c, Operands.Ea(c, ref op), image[..(operand32 ? X87State.SaveSize32 : X87State.SaveSize16)]);
         c.X87.Restore(image, operand32);
-        ClearOpcodeOf16BitImage(c.X87, operand32);
     }
 
     public static void Save(X86Cpu c, ref Op op)

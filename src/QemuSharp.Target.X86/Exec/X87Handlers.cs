@@ -31,38 +31,25 @@ public static class X87Handlers
         X87State x = c.X87;
         if (x.ExceptionPending)
             throw c.Fault.Set(Vector.MF);
-        x.InstructionPointer = op.Ip;
-        x.InstructionSelector = c.Cs;
-        x.Opcode = (ushort)op.Imm;
+        x.NoteInstruction(op.Ip, c.Cs, (ushort)op.Imm);
         return x;
     }
 
     /// <summary>Starts a non-control instruction with a memory operand; returns its linear address.</summary>
     public static ulong BeginMemory(X86Cpu c, ref Op op, out X87State x)
     {
-        x = Begin(c, ref op);
+        x = c.X87;
+        if (x.ExceptionPending)
+            throw c.Fault.Set(Vector.MF);
         ulong ea = Operands.Ea(c, ref op);
-        NoteData(c, ref op, x, ea);
-        return ea;
-    }
-
-    private static void NoteData(X86Cpu c, ref Op op, X87State x, ulong ea)
-    {
-        switch (op.Segment)
+        (ulong offset, ushort selector) = op.Segment switch
         {
-            case 1:
-                x.DataPointer = ea - c.FsBase;
-                x.DataSelector = c.Fs;
-                break;
-            case 2:
-                x.DataPointer = ea - c.GsBase;
-                x.DataSelector = c.Gs;
-                break;
-            default:
-                x.DataPointer = ea;
-                x.DataSelector = op.Base is Gpr.Rsp or Gpr.Rbp ? c.Ss : c.Ds;
-                break;
-        }
+            1 => (ea - c.FsBase, c.Fs),
+            2 => (ea - c.GsBase, c.Gs),
+            _ => (ea, op.Base is Gpr.Rsp or Gpr.Rbp ? c.Ss : c.Ds),
+        };
+        x.NoteInstruction(op.Ip, c.Cs, (ushort)op.Imm, offset, selector);
+        return ea;
     }
 
     /// <summary>Faults now, before any state changes, if [a, a + size) is not writable.</summary>
@@ -145,11 +132,11 @@ public static class X87Handlers
         switch (op.Size)
         {
             case 4:
-                if (StoreWithoutDenormalFlag(x, pop, 4, out ulong single))
-                    c.Write32(ea, (uint)single);
+                if (x.StoreSingle(pop, out uint single))
+                    c.Write32(ea, single);
                 break;
             case 8:
-                if (StoreWithoutDenormalFlag(x, pop, 8, out ulong dbl))
+                if (x.StoreDouble(pop, out ulong dbl))
                     c.Write64(ea, dbl);
                 break;
             default:
@@ -160,31 +147,6 @@ public static class X87Handlers
                 }
                 break;
         }
-    }
-
-    /// <summary>
-    /// FST/FSTP m32fp/m64fp as X87State.StoreSingle/StoreDouble, except that a denormal ST(0)
-    /// raises no DE: FST reports only IE, OE, UE and PE (the host agrees). Stands in for the
-    /// library until its Float80.ToSingle/ToDouble stop adding Denormal.
-    /// </summary>
-    private static bool StoreWithoutDenormalFlag(X87State x, bool pop, int size, out ulong bits)
-    {
-        X87Flags flags = X87Flags.None;
-        if (x.IsEmpty(0))
-        {
-            flags = X87Flags.Invalid | X87Flags.StackFault;
-            bits = size == 4 ? 0xFFC0_0000 : 0xFFF8_0000_0000_0000;
-        }
-        else
-        {
-            bits = size == 4 ? Float80.ToSingle(x.ST(0), x.ControlWord, ref flags) : Float80.ToDouble(x.ST(0), x.ControlWord, ref flags);
-            flags &= ~X87Flags.Denormal;
-        }
-        if (!x.Commit(flags, memoryDestination: true))
-            return false;
-        if (pop)
-            x.Pop();
-        return true;
     }
 
     /// <summary>FIST/FISTP/FISTTP m16int/m32int/m64int.</summary>

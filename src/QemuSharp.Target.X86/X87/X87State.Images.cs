@@ -43,7 +43,7 @@ public sealed partial class X87State
         BinaryPrimitives.WriteUInt16LittleEndian(image[12..], DataSelector);
     }
 
-    /// <summary>FLDENV.</summary>
+    /// <summary>FLDENV. The 16-bit image has no FOP field; loading one leaves FOP 0, as the hardware does.</summary>
     public void LoadEnvironment(ReadOnlySpan<byte> image, bool operand32 = true)
     {
         int step = operand32 ? 4 : 2;
@@ -60,6 +60,7 @@ public sealed partial class X87State
         }
         else
         {
+            Opcode = 0;
             InstructionPointer = BinaryPrimitives.ReadUInt16LittleEndian(image[6..]);
             InstructionSelector = BinaryPrimitives.ReadUInt16LittleEndian(image[8..]);
             DataPointer = BinaryPrimitives.ReadUInt16LittleEndian(image[10..]);
@@ -68,7 +69,7 @@ public sealed partial class X87State
         UpdateErrorSummary();
     }
 
-    /// <summary>FNSTENV and FNSAVE leave every exception masked.</summary>
+    /// <summary>FNSTENV and FNSAVE leave every exception masked, which clears ES and B.</summary>
     public void MaskAllExceptions() => ControlWord |= 0x3F;
 
     /// <summary>FNSAVE/FSAVE: the environment then ST(0)..ST(7); the FPU is then reinitialized.</summary>
@@ -151,7 +152,10 @@ public sealed partial class X87State
         UpdateErrorSummary();
     }
 
-    /// <summary>After a status word is loaded, ES and B follow the unmasked exceptions in it.</summary>
+    /// <summary>
+    /// ES and B follow the exception flags the control word leaves unmasked; the hardware
+    /// re-derives them whenever the control word or the status word is loaded.
+    /// </summary>
     private void UpdateErrorSummary()
     {
         if ((_status & 0x3F & ~ControlWord) != 0)

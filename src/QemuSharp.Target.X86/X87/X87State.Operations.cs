@@ -224,24 +224,21 @@ public sealed partial class X87State
     }
 
     /// <summary>
-    /// FCOMI/FCOMIP/FUCOMI/FUCOMIP: the result goes to ZF, PF and CF (C3, C2, C0 order).
-    /// Returns false when EFLAGS must not be changed (unmasked invalid operation).
+    /// FCOMI/FCOMIP/FUCOMI/FUCOMIP: returns the result for ZF, PF and CF (C3, C2, C0 order).
+    /// EFLAGS take it even after an unmasked IE or DE (the host writes them: unordered for a NaN);
+    /// the pop happens only when no unmasked exception aborted the instruction.
     /// </summary>
-    public bool CompareToEflags(int i, bool ordered, bool pop, out X87Comparison result)
+    public X87Comparison CompareToEflags(int i, bool ordered, bool pop)
     {
         X87Flags flags = X87Flags.None;
-        result = IsEmpty(0) || IsEmpty(i)
+        X87Comparison result = IsEmpty(0) || IsEmpty(i)
             ? UnderflowComparison(ref flags)
             : Float80.Compare(ST(0), ST(i), ordered, ref flags);
-        if (!Commit(flags))
-        {
-            return false;
-        }
-        if (pop)
+        if (Commit(flags) && pop)
         {
             Pop();
         }
-        return true;
+        return result;
     }
 
     /// <summary>FTST: compares ST(0) with +0.0.</summary>

@@ -147,13 +147,23 @@ public sealed partial class X87State
 
     /// <summary>
     /// Records where the current FP instruction is (the interpreter calls this for every
-    /// non-control x87 instruction, as the hardware updates FIP, FOP and FDP).
+    /// non-control x87 instruction, as the hardware updates FIP, FCS and FOP). Without a memory
+    /// operand FDP and FDS keep the last memory operand's, as the hardware keeps them.
     /// </summary>
-    public void NoteInstruction(ulong instructionPointer, ushort opcode, ulong dataPointer = 0)
+    public void NoteInstruction(ulong instructionPointer, ushort codeSelector, ushort opcode)
     {
         InstructionPointer = instructionPointer;
+        InstructionSelector = codeSelector;
         Opcode = (ushort)(opcode & 0x7FF);
+    }
+
+    /// <summary>As the other overload, for an instruction with a memory operand: also FDP and FDS.</summary>
+    public void NoteInstruction(ulong instructionPointer, ushort codeSelector, ushort opcode, ulong dataPointer,
+        ushort dataSelector)
+    {
+        NoteInstruction(instructionPointer, codeSelector, opcode);
         DataPointer = dataPointer;
+        DataSelector = dataSelector;
     }
 
     /// <summary>Sets C3, C2, C1 and C0 (given in their status-word positions); the rest stays.</summary>

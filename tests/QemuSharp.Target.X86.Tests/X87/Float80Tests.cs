@@ -74,6 +74,19 @@ public class Float80Tests
     }
 
     [Theory]
+    [InlineData(0x4000_0000_0000_0000UL)]
+    [InlineData(0x0000_0000_0000_0001UL)]
+    public void ShouldNotReportDenormalWhenStoringAnExtendedDenormal(ulong significand)
+    {
+        var denormal = new Float80(significand, 0x8000);
+        X87Flags single = X87Flags.None, dbl = X87Flags.None;
+        Assert.Equal(0x8000_0000u, Float80.ToSingle(denormal, Nearest64, ref single));
+        Assert.Equal(0x8000_0000_0000_0000UL, Float80.ToDouble(denormal, Nearest64, ref dbl));
+        Assert.Equal(X87Flags.Underflow | X87Flags.Precision, single);
+        Assert.Equal(X87Flags.Underflow | X87Flags.Precision, dbl);
+    }
+
+    [Theory]
     [InlineData(16, "400F:8000000000000000", -32768L)]
     [InlineData(32, "C01E:8000000000000000", int.MinValue)]
     [InlineData(64, "403E:8000000000000000", long.MinValue)]

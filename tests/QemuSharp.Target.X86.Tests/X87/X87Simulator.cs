@@ -145,7 +145,7 @@ internal static class X87Simulator
                 fpu.LoadConstant((X87Constant)(op - OracleOp.Fld1));
                 break;
             case OracleOp.Fcomi or OracleOp.Fucomi:
-                fpu.CompareToEflags(1, op == OracleOp.Fcomi, false, out _);
+                _ = fpu.CompareToEflags(1, op == OracleOp.Fcomi, false);
                 break;
             case OracleOp.FstSt1:
                 fpu.StoreRegister(1, false);
@@ -179,7 +179,7 @@ internal static class X87Simulator
                     Float80.FromSingle(BinaryPrimitives.ReadUInt32LittleEndian(mem), ref f, false), f);
                 break;
             case OracleOp.Fucomip:
-                fpu.CompareToEflags(1, false, true, out _);
+                _ = fpu.CompareToEflags(1, false, true);
                 break;
         }
     }

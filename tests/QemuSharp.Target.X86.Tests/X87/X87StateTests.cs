@@ -10,7 +10,7 @@ public class X87StateTests
         fpu.Push(Float80.FromInt64(7));
         fpu.Push(Float80.Zero);
         fpu.Push(Float80.Infinity);
-        fpu.NoteInstruction(0x1234_5678, 0x5C1, 0x9ABC_DEF0);
+        fpu.NoteInstruction(0x1234_5678, 0x33, 0x5C1, 0x9ABC_DEF0, 0x2B);
         fpu.ControlWord = 0x0A7B;
         return fpu;
     }
@@ -65,6 +65,55 @@ public class X87StateTests
         Assert.Equal(Float80.FromInt64(7), restored.ST(2));
         Assert.True(restored.IsEmpty(3));
         Assert.Equal(operand32 ? 0x1234_5678UL : 0x5678UL, restored.InstructionPointer);
+    }
+
+    [Theory]
+    [InlineData(true, 0x5C1)]
+    [InlineData(false, 0)]
+    public void ShouldLoadTheOpcodeOnlyFromThe32BitEnvironment(bool operand32, int opcode)
+    {
+        byte[] image = new byte[X87State.EnvironmentSize32];
+        Loaded().StoreEnvironment(image, operand32);
+        var loaded = new X87State();
+        loaded.NoteInstruction(0, 0, 0x7FF);
+        loaded.LoadEnvironment(image, operand32);
+        Assert.Equal(opcode, loaded.Opcode);
+    }
+
+    [Fact]
+    public void ShouldClearErrorSummaryWhenMaskingAllExceptions()
+    {
+        var fpu = new X87State { ControlWord = 0x037E };
+        fpu.Commit(X87Flags.Invalid);
+        Assert.True(fpu.ExceptionPending);
+        fpu.MaskAllExceptions();
+        Assert.False(fpu.ExceptionPending);
+        Assert.Equal(0, fpu.StatusWord & (X87State.ErrorSummary | X87State.Busy));
+        fpu.ControlWord = 0x037E;
+        Assert.Equal(X87State.ErrorSummary | X87State.Busy, fpu.StatusWord & (X87State.ErrorSummary | X87State.Busy));
+    }
+
+    [Fact]
+    public void ShouldReportTheEflagsComparisonButNotPopAfterAnUnmaskedInvalidOperation()
+    {
+        var fpu = new X87State { ControlWord = 0x037E };
+        fpu.Push(Float80.One);
+        fpu.Push(Float80.Indefinite);
+        Assert.Equal(X87Comparison.Unordered, fpu.CompareToEflags(1, ordered: true, pop: true));
+        Assert.True(fpu.ExceptionPending);
+        Assert.Equal(Float80.Indefinite, fpu.ST(0));
+    }
+
+    [Fact]
+    public void ShouldKeepTheDataPointerForAnInstructionWithoutMemoryOperand()
+    {
+        X87State fpu = Loaded();
+        fpu.NoteInstruction(0x4000, 0x23, 0x1C0);
+        Assert.Equal(0x4000UL, fpu.InstructionPointer);
+        Assert.Equal(0x23, fpu.InstructionSelector);
+        Assert.Equal(0x1C0, fpu.Opcode);
+        Assert.Equal(0x9ABC_DEF0UL, fpu.DataPointer);
+        Assert.Equal(0x2B, fpu.DataSelector);
     }
 
     [Theory]

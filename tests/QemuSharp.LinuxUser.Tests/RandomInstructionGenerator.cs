@@ -26,6 +26,21 @@ public sealed class RandomInstructionGenerator
         Mnemonic.Setns, Mnemonic.Seto, Mnemonic.Setp, Mnemonic.Sets,
     ];
 
+    /// <summary>
+    /// Instructions whose flags (and results) left undefined by Intel the emulator computes as
+    /// the host does, so that they are compared strictly and later instructions may read them.
+    /// </summary>
+    public static readonly HashSet<Mnemonic> HostMatchedUndefined =
+    [
+        Mnemonic.Shl, Mnemonic.Shr, Mnemonic.Sar, Mnemonic.Rol, Mnemonic.Ror, Mnemonic.Rcl, Mnemonic.Rcr,
+        Mnemonic.Shld, Mnemonic.Shrd, Mnemonic.Mul, Mnemonic.Imul,
+        Mnemonic.Bt, Mnemonic.Bts, Mnemonic.Btr, Mnemonic.Btc, Mnemonic.Bsf, Mnemonic.Bsr,
+    ];
+
+    /// <summary>The flags <paramref name="i"/> leaves undefined and the emulator does not compute as the host does.</summary>
+    public static RflagsBits UnmatchedUndefined(in Instruction i) =>
+        HostMatchedUndefined.Contains(i.Mnemonic) ? RflagsBits.None : i.RflagsUndefined;
+
     public static readonly Code[] Candidates = FindCandidates();
 
     private readonly Random _rng;
@@ -130,7 +145,7 @@ public sealed class RandomInstructionGenerator
 
     /// <summary>
     /// The next instruction. It never reads a flag that an earlier instruction of the sequence
-    /// left undefined, and never asks for an undefined result (16-bit SHLD/SHRD beyond 16).
+    /// left undefined, unless the emulator matches the host's choice for that instruction.
     /// </summary>
     public Instruction NextInstruction()
     {
@@ -139,10 +154,7 @@ public sealed class RandomInstructionGenerator
             Instruction i = NextCandidate();
             if ((i.RflagsRead & _undefined) != 0)
                 continue;
-            if (i.Mnemonic is Mnemonic.Shld or Mnemonic.Shrd && i.Op0Register.IsGPR16() | i.MemorySize == MemorySize.UInt16
-                && (i.Op2Kind == OpKind.Register || (i.Immediate8 & 31) > 16))
-                continue;
-            _undefined = (_undefined & ~i.RflagsModified) | i.RflagsUndefined;
+            _undefined = (_undefined & ~i.RflagsModified) | UnmatchedUndefined(i);
             return i;
         }
     }

@@ -26,21 +26,6 @@ public sealed class RandomInstructionGenerator
         Mnemonic.Setns, Mnemonic.Seto, Mnemonic.Setp, Mnemonic.Sets,
     ];
 
-    /// <summary>
-    /// Instructions whose flags (and results) left undefined by Intel the emulator computes as
-    /// the host does, so that they are compared strictly and later instructions may read them.
-    /// </summary>
-    public static readonly HashSet<Mnemonic> HostMatchedUndefined =
-    [
-        Mnemonic.Shl, Mnemonic.Shr, Mnemonic.Sar, Mnemonic.Rol, Mnemonic.Ror, Mnemonic.Rcl, Mnemonic.Rcr,
-        Mnemonic.Shld, Mnemonic.Shrd, Mnemonic.Mul, Mnemonic.Imul,
-        Mnemonic.Bt, Mnemonic.Bts, Mnemonic.Btr, Mnemonic.Btc, Mnemonic.Bsf, Mnemonic.Bsr,
-    ];
-
-    /// <summary>The flags <paramref name="i"/> leaves undefined and the emulator does not compute as the host does.</summary>
-    public static RflagsBits UnmatchedUndefined(in Instruction i) =>
-        HostMatchedUndefined.Contains(i.Mnemonic) ? RflagsBits.None : i.RflagsUndefined;
-
     public static readonly Code[] Candidates = FindCandidates();
 
     private readonly Random _rng;
@@ -138,28 +123,13 @@ public sealed class RandomInstructionGenerator
 
     private MemoryOperand Memory() => new(Register.R15, _rng.Next(-120, 112));
 
-    /// <summary>Flags left undefined by the instructions generated so far in this sequence.</summary>
-    private RflagsBits _undefined;
-
-    public void StartSequence() => _undefined = RflagsBits.None;
-
     /// <summary>
-    /// The next instruction. It never reads a flag that an earlier instruction of the sequence
-    /// left undefined, unless the emulator matches the host's choice for that instruction.
+    /// The next instruction. Flags and results that Intel leaves undefined (AF after logic
+    /// operations and shifts, OF after multi-bit shifts and rotates, SF ZF AF PF after MUL and
+    /// IMUL, the flags after BT and BSF/BSR, 16-bit SHLD/SHRD beyond 16) are generated and
+    /// compared like any other: the emulator computes them as the host does.
     /// </summary>
     public Instruction NextInstruction()
-    {
-        while (true)
-        {
-            Instruction i = NextCandidate();
-            if ((i.RflagsRead & _undefined) != 0)
-                continue;
-            _undefined = (_undefined & ~i.RflagsModified) | UnmatchedUndefined(i);
-            return i;
-        }
-    }
-
-    private Instruction NextCandidate()
     {
         while (true)
         {

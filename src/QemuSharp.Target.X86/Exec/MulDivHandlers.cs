@@ -87,6 +87,10 @@ public static class MulDivHandlers
         MulFlags(c, overflow);
     }
 
+    /// <summary>After DIV and IDIV (all six status flags undefined by Intel) AMD Zen keeps CF and OF, sets AF and clears SF, ZF and PF.</summary>
+    private static void DivFlags(X86Cpu c) =>
+        c.UpdateStatusFlags(EFlags.SF | EFlags.ZF | EFlags.AF | EFlags.PF, EFlags.AF);
+
     public static long SignExtend(ulong v, int size)
     {
         int shift = 64 - size * 8;
@@ -108,6 +112,7 @@ public static class MulDivHandlers
                 throw c.Fault.Set(Vector.DE);
             c.R[Gpr.Rax] = (ulong)q;
             c.R[Gpr.Rdx] = (ulong)(n % d);
+            DivFlags(c);
             return;
         }
         ulong num = size == 1 ? GetReg(c, Gpr.Rax, 2) : (GetReg(c, Gpr.Rdx, size) << bits) | GetReg(c, Gpr.Rax, size);
@@ -115,6 +120,7 @@ public static class MulDivHandlers
         if (quot > X86Cpu.Mask(size))
             throw c.Fault.Set(Vector.DE);
         StoreQuotient(c, size, quot, rem);
+        DivFlags(c);
     }
 
     /// <summary>IDIV r/m: signed; the quotient truncates toward zero and must fit the signed range.</summary>
@@ -134,6 +140,7 @@ public static class MulDivHandlers
                 throw c.Fault.Set(Vector.DE);
             c.R[Gpr.Rax] = (ulong)(long)q;
             c.R[Gpr.Rdx] = (ulong)(long)(n % d);
+            DivFlags(c);
             return;
         }
         long num = size == 1
@@ -144,6 +151,7 @@ public static class MulDivHandlers
         if (quot >= limit || quot < -limit)
             throw c.Fault.Set(Vector.DE);
         StoreQuotient(c, size, (ulong)quot, (ulong)rem);
+        DivFlags(c);
     }
 
     private static void StoreQuotient(X86Cpu c, int size, ulong quot, ulong rem)

@@ -123,31 +123,13 @@ public sealed class RandomInstructionGenerator
 
     private MemoryOperand Memory() => new(Register.R15, _rng.Next(-120, 112));
 
-    /// <summary>Flags left undefined by the instructions generated so far in this sequence.</summary>
-    private RflagsBits _undefined;
-
-    public void StartSequence() => _undefined = RflagsBits.None;
-
     /// <summary>
-    /// The next instruction. It never reads a flag that an earlier instruction of the sequence
-    /// left undefined, and never asks for an undefined result (16-bit SHLD/SHRD beyond 16).
+    /// The next instruction. Flags and results that Intel leaves undefined (AF after logic
+    /// operations and shifts, OF after multi-bit shifts and rotates, SF ZF AF PF after MUL and
+    /// IMUL, the flags after BT and BSF/BSR, 16-bit SHLD/SHRD beyond 16) are generated and
+    /// compared like any other: the emulator computes them as the host does.
     /// </summary>
     public Instruction NextInstruction()
-    {
-        while (true)
-        {
-            Instruction i = NextCandidate();
-            if ((i.RflagsRead & _undefined) != 0)
-                continue;
-            if (i.Mnemonic is Mnemonic.Shld or Mnemonic.Shrd && i.Op0Register.IsGPR16() | i.MemorySize == MemorySize.UInt16
-                && (i.Op2Kind == OpKind.Register || (i.Immediate8 & 31) > 16))
-                continue;
-            _undefined = (_undefined & ~i.RflagsModified) | i.RflagsUndefined;
-            return i;
-        }
-    }
-
-    private Instruction NextCandidate()
     {
         while (true)
         {

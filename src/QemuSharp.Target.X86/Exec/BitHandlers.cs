@@ -63,19 +63,23 @@ public static class BitHandlers
 
     private static void SetCarry(X86Cpu c, bool cf) => c.UpdateStatusFlags(EFlags.CF, cf ? EFlags.CF : 0);
 
-    /// <summary>BSF (Cond 0) and BSR (Cond 1): a zero source sets ZF and leaves the destination unchanged.</summary>
+    /// <summary>
+    /// BSF (Cond 0) and BSR (Cond 1): a zero source sets ZF and leaves the destination unchanged.
+    /// The flags Intel leaves undefined follow AMD Zen: PF is the parity of the index (set for a
+    /// zero source), CF, AF, SF and OF are cleared.
+    /// </summary>
     public static void BitScan(X86Cpu c, ref Op op)
     {
         int size = op.Size;
         ulong v = Read1(c, ref op);
         if (v == 0)
         {
-            c.UpdateStatusFlags(EFlags.ZF, EFlags.ZF);
+            c.SetStatusFlags(EFlags.ZF | EFlags.PF);
             return;
         }
         int index = op.Cond == 0 ? BitOperations.TrailingZeroCount(v) : 63 - BitOperations.LeadingZeroCount(v);
         SetReg(c, op.Reg0, size, (ulong)index);
-        c.UpdateStatusFlags(EFlags.ZF, 0);
+        c.SetStatusFlags(X86Cpu.Parity((ulong)index));
     }
 
     /// <summary>TZCNT (Cond 0) and LZCNT (Cond 1): CF when the source is zero, ZF when the count is zero.</summary>

@@ -7,8 +7,9 @@ namespace QemuSharp.Target.X86.Exec;
 /// <summary>MUL, IMUL (one, two and three operands), DIV and IDIV at every width.</summary>
 public static class MulDivHandlers
 {
-    private static void MulFlags(X86Cpu c, int size, ulong low, bool overflow) =>
-        c.SetStatusFlags((overflow ? EFlags.CF | EFlags.OF : 0) | ShiftHandlers.ResultFlags(low & X86Cpu.Mask(size), size));
+    /// <summary>CF and OF tell whether the product overflowed; SF, ZF, AF and PF (undefined by Intel) keep their values, as on AMD Zen.</summary>
+    private static void MulFlags(X86Cpu c, bool overflow) =>
+        c.UpdateStatusFlags(EFlags.CF | EFlags.OF, overflow ? EFlags.CF | EFlags.OF : 0);
 
     /// <summary>MUL r/m: rDX:rAX (AX for bytes) = rAX * r/m, unsigned.</summary>
     public static void Mul(X86Cpu c, ref Op op)
@@ -21,7 +22,7 @@ public static class MulDivHandlers
             ulong hi = Math.BigMul(a, b, out ulong lo);
             c.R[Gpr.Rax] = lo;
             c.R[Gpr.Rdx] = hi;
-            MulFlags(c, size, lo, hi != 0);
+            MulFlags(c, hi != 0);
             return;
         }
         ulong r = a * b;
@@ -34,7 +35,7 @@ public static class MulDivHandlers
             SetReg(c, Gpr.Rax, size, r & mask);
             SetReg(c, Gpr.Rdx, size, r >> bits);
         }
-        MulFlags(c, size, r, (r >> bits) != 0);
+        MulFlags(c, (r >> bits) != 0);
     }
 
     /// <summary>IMUL r/m: rDX:rAX = rAX * r/m, signed.</summary>
@@ -48,7 +49,7 @@ public static class MulDivHandlers
             long hi = Math.BigMul(a, b, out long lo);
             c.R[Gpr.Rax] = (ulong)lo;
             c.R[Gpr.Rdx] = (ulong)hi;
-            MulFlags(c, size, (ulong)lo, hi != (lo >> 63));
+            MulFlags(c, hi != (lo >> 63));
             return;
         }
         long r = a * b;
@@ -59,7 +60,7 @@ public static class MulDivHandlers
             SetReg(c, Gpr.Rax, size, (ulong)r);
             SetReg(c, Gpr.Rdx, size, (ulong)(r >> bits));
         }
-        MulFlags(c, size, (ulong)r, r != SignExtend((ulong)r, size));
+        MulFlags(c, r != SignExtend((ulong)r, size));
     }
 
     /// <summary>IMUL r, r/m and IMUL r, r/m, imm: operand 0 = operand 1 * (operand 2 or operand 0).</summary>
@@ -83,8 +84,12 @@ public static class MulDivHandlers
             overflow = r != SignExtend((ulong)r, size);
         }
         SetReg(c, op.Reg0, size, low);
-        MulFlags(c, size, low, overflow);
+        MulFlags(c, overflow);
     }
+
+    /// <summary>After DIV and IDIV (all six status flags undefined by Intel) AMD Zen keeps CF and OF, sets AF and clears SF, ZF and PF.</summary>
+    private static void DivFlags(X86Cpu c) =>
+        c.UpdateStatusFlags(EFlags.SF | EFlags.ZF | EFlags.AF | EFlags.PF, EFlags.AF);
 
     public static long SignExtend(ulong v, int size)
     {
@@ -107,6 +112,7 @@ public static class MulDivHandlers
                 throw c.Fault.Set(Vector.DE);
             c.R[Gpr.Rax] = (ulong)q;
             c.R[Gpr.Rdx] = (ulong)(n % d);
+            DivFlags(c);
             return;
         }
         ulong num = size == 1 ? GetReg(c, Gpr.Rax, 2) : (GetReg(c, Gpr.Rdx, size) << bits) | GetReg(c, Gpr.Rax, size);
@@ -114,6 +120,7 @@ public static class MulDivHandlers
         if (quot > X86Cpu.Mask(size))
             throw c.Fault.Set(Vector.DE);
         StoreQuotient(c, size, quot, rem);
+        DivFlags(c);
     }
 
     /// <summary>IDIV r/m: signed; the quotient truncates toward zero and must fit the signed range.</summary>
@@ -133,6 +140,7 @@ public static class MulDivHandlers
                 throw c.Fault.Set(Vector.DE);
             c.R[Gpr.Rax] = (ulong)(long)q;
             c.R[Gpr.Rdx] = (ulong)(long)(n % d);
+            DivFlags(c);
             return;
         }
         long num = size == 1
@@ -143,6 +151,7 @@ public static class MulDivHandlers
         if (quot >= limit || quot < -limit)
             throw c.Fault.Set(Vector.DE);
         StoreQuotient(c, size, (ulong)quot, (ulong)rem);
+        DivFlags(c);
     }
 
     private static void StoreQuotient(X86Cpu c, int size, ulong quot, ulong rem)

@@ -29,7 +29,11 @@ public static class ShiftHandlers
         Write0(c, ref op, ea, Shift(c, (ShiftOp)op.Cond, size, a, count));
     }
 
-    /// <summary>Shifts <paramref name="a"/> by a non-zero masked count and sets the flags as the host does.</summary>
+    /// <summary>
+    /// Shifts <paramref name="a"/> by a non-zero masked count and sets the flags as the host (AMD Zen)
+    /// does where Intel leaves them undefined: OF after a multi-bit SHL, ROL, RCL is MSB(result) XOR CF,
+    /// after ROR and RCR the XOR of the two top result bits, after a multi-bit SHR clear.
+    /// </summary>
     public static ulong Shift(X86Cpu c, ShiftOp kind, int size, ulong a, int count)
     {
         int bits = size * 8;
@@ -63,7 +67,6 @@ public static class ShiftHandlers
                 int n = count % (bits + 1);
                 cf = c.CarryFlag();
                 r = a;
-                bool cfIn = cf;
                 for (int i = 0; i < n; i++)
                 {
                     if (kind == ShiftOp.Rcl)
@@ -79,9 +82,8 @@ public static class ShiftHandlers
                         cf = outBit;
                     }
                 }
-                of = kind == ShiftOp.Rcl ? ((r & msb) != 0) ^ cf : ((a & msb) != 0) ^ cfIn;
-                if (n == 0)
-                    return a;
+                // AMD Zen: OF follows the rotated value even when the count is a multiple of the width plus one.
+                of = kind == ShiftOp.Rcl ? ((r & msb) != 0) ^ cf : ((r & msb) != 0) ^ ((r & (msb >> 1)) != 0);
                 c.UpdateStatusFlags(EFlags.CF | EFlags.OF, (cf ? EFlags.CF : 0) | (of ? EFlags.OF : 0));
                 return r;
             }
@@ -94,7 +96,7 @@ public static class ShiftHandlers
             case ShiftOp.Shr:
                 r = count >= 64 ? 0 : a >> count;
                 cf = count <= 64 && ((a >> (count - 1)) & 1) != 0;
-                of = (a & msb) != 0;
+                of = count == 1 && (a & msb) != 0;
                 break;
             default:
             {
@@ -106,7 +108,8 @@ public static class ShiftHandlers
                 break;
             }
         }
-        c.SetStatusFlags((cf ? EFlags.CF : 0) | (of ? EFlags.OF : 0) | ResultFlags(r, size));
+        // AMD Zen sets AF after every SHL, SHR and SAR with a non-zero count.
+        c.SetStatusFlags((cf ? EFlags.CF : 0) | (of ? EFlags.OF : 0) | EFlags.AF | ResultFlags(r, size));
         return r;
     }
 
@@ -129,27 +132,31 @@ public static class ShiftHandlers
         ulong mask = X86Cpu.Mask(size), msb = 1UL << (bits - 1);
         ulong b = GetReg(c, op.Reg1, size);
         ulong r;
-        bool cf;
+        bool cf, of;
         if (bits == 16 && count > 16)
         {
-            // Undefined by Intel; the host treats the 16-bit operands as a 48-bit rotation of b:a:b.
-            UInt128 wide = op.Cond == 0 ? ((UInt128)a << 32) | ((UInt128)b << 16) | a : ((UInt128)a << 32) | ((UInt128)b << 16) | b;
-            wide = op.Cond == 0 ? wide << count : wide >> count;
-            r = op.Cond == 0 ? (ulong)(wide >> 32) & mask : (ulong)(wide >> 32) & mask;
-            cf = op.Cond == 0 ? ((a << (count - 1)) & msb) != 0 : ((b >> (count - 17)) & 1) != 0;
+            // Undefined by Intel. AMD Zen rotates the source register by count - 16 and clears CF;
+            // OF is clear after SHLD and the XOR of the two top result bits after SHRD.
+            int n = count - 16;
+            r = (op.Cond == 0 ? (b << n) | (b >> (16 - n)) : (b >> n) | (b << (16 - n))) & mask;
+            cf = false;
+            of = op.Cond != 0 && (((r >> 15) ^ (r >> 14)) & 1) != 0;
         }
         else if (op.Cond == 0)
         {
             r = ((a << count) | (count == bits ? b : b >> (bits - count))) & mask;
             cf = ((a >> (bits - count)) & 1) != 0;
+            // AMD Zen: MSB(result) XOR CF, except a 16-bit count of 16, where OF equals CF.
+            of = count == bits ? cf : ((r & msb) != 0) ^ cf;
         }
         else
         {
             r = ((a >> count) | (count == bits ? b : b << (bits - count))) & mask;
             cf = ((a >> (count - 1)) & 1) != 0;
+            // AMD Zen: the XOR of the two top result bits, which is the sign change for a count of 1.
+            of = ((r & msb) != 0) ^ ((r & (msb >> 1)) != 0);
         }
-        bool of = ((r ^ a) & msb) != 0;
-        c.SetStatusFlags((cf ? EFlags.CF : 0) | (of ? EFlags.OF : 0) | ResultFlags(r, size));
+        c.SetStatusFlags((cf ? EFlags.CF : 0) | (of ? EFlags.OF : 0) | EFlags.AF | ResultFlags(r, size));
         Write0(c, ref op, ea, r);
     }
 

@@ -33,7 +33,6 @@ internal sealed class GuestThread
 
     /// <summary>The last CPU exception's trap number, error code and address (sigcontext's trapno, err, cr2).</summary>
     public ulong TrapNumber, TrapError, TrapAddress;
-    private int _seenGeneration = -1;
 
     public GuestThread(GuestProcess process, int tid)
     {
@@ -65,11 +64,6 @@ internal sealed class GuestThread
     {
         while (true)
         {
-            if (_seenGeneration != Process.Space.Generation)
-            {
-                _seenGeneration = Process.Space.Generation;
-                Cpu.Tlb.FlushAll();
-            }
             ExitReason exit = Interpreter.Run();
             Interruption? interrupted = null;
             switch (exit)

@@ -18,8 +18,17 @@ internal sealed unsafe class GuestAddressSpace : IGuestMmu
     private readonly SortedList<ulong, Vma> _vmas = new();
     private readonly Lock _lock = new();
 
+    private int _generation;
+
     /// <summary>Changes whenever a mapping changes, so that every CPU flushes its TLB.</summary>
-    public int Generation;
+    public int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>
+    /// Set once the process has a second thread: unmapped guest ranges then keep their host
+    /// addresses reserved (inaccessible), so that a thread still running on a stale translation
+    /// until its next block can never reach host memory reused for something else.
+    /// </summary>
+    public bool KeepHostReservations { get; set; }
 
     public Lock SyncRoot => _lock;
 
@@ -100,7 +109,7 @@ internal sealed unsafe class GuestAddressSpace : IGuestMmu
             var v = new Vma { Start = start, End = start + length, Prot = prot, HostStart = host, Shared = shared, Name = name, FileOffset = offset };
             _vmas[start] = v;
             SetPages(v, start, start + length);
-            Interlocked.Increment(ref Generation);
+            Interlocked.Increment(ref _generation);
         }
     }
 
@@ -122,7 +131,7 @@ internal sealed unsafe class GuestAddressSpace : IGuestMmu
         lock (_lock)
         {
             RemoveRange(start, length);
-            Interlocked.Increment(ref Generation);
+            Interlocked.Increment(ref _generation);
         }
     }
 
@@ -133,7 +142,11 @@ internal sealed unsafe class GuestAddressSpace : IGuestMmu
         {
             _vmas.Remove(v.Start);
             ulong cutStart = Math.Max(start, v.Start), cutEnd = Math.Min(end, v.End);
-            Host.Munmap(v.HostStart + (nint)(cutStart - v.Start), cutEnd - cutStart);
+            nint hostCut = v.HostStart + (nint)(cutStart - v.Start);
+            if (KeepHostReservations)
+                Host.Mmap(hostCut, cutEnd - cutStart, Host.PROT_NONE, Host.MAP_PRIVATE | Host.MAP_ANONYMOUS | Host.MAP_FIXED | Host.MAP_NORESERVE, -1, 0);
+            else
+                Host.Munmap(hostCut, cutEnd - cutStart);
             for (ulong p = cutStart; p < cutEnd; p += PageSize)
                 _pages.Set(p, 0);
             if (v.Start < cutStart)
@@ -191,7 +204,7 @@ internal sealed unsafe class GuestAddressSpace : IGuestMmu
                 }
                 SetPages(mid, cutStart, cutEnd);
             }
-            Interlocked.Increment(ref Generation);
+            Interlocked.Increment(ref _generation);
             return true;
         }
     }

@@ -90,6 +90,7 @@ internal sealed unsafe partial class SyscallDispatcher
     /// <summary>A new guest thread on a new host thread, sharing everything but its registers.</summary>
     private long CloneThread(GuestThread parent, long flags, long stack, long parentTid, long childTid, long tls)
     {
+        _p.Space.KeepHostReservations = true;
         var started = new ManualResetEventSlim();
         int tid = 0;
         var child = new GuestThread(_p, 0);

@@ -22,6 +22,7 @@ public sealed unsafe class SoftTlb
     private readonly TlbEntry[] _entries = new TlbEntry[EntryCount];
     private readonly X86Cpu _cpu;
     private int _codeGeneration = -1;
+    private int _mmuGeneration = -1;
 
     public IGuestMmu Mmu { get; set; }
     public ICodePages? CodePages { get; set; }
@@ -47,14 +48,19 @@ public sealed unsafe class SoftTlb
             e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
     }
 
-    /// <summary>Drops cached write permissions if pages became code pages since the last check.</summary>
+    /// <summary>
+    /// Drops cached translations if the guest's mappings changed (another thread's munmap or
+    /// mprotect) or pages became code pages since the last check; called before every block.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SyncCodePages()
     {
         var cp = CodePages;
-        if (cp != null && cp.Generation != _codeGeneration)
+        int mmuGeneration = Mmu.Generation;
+        if ((cp != null && cp.Generation != _codeGeneration) || mmuGeneration != _mmuGeneration)
         {
-            _codeGeneration = cp.Generation;
+            _codeGeneration = cp?.Generation ?? 0;
+            _mmuGeneration = mmuGeneration;
             FlushAll();
         }
     }

@@ -33,6 +33,9 @@ public readonly record struct PageTranslation(nint HostPage, bool Readable, bool
 /// </summary>
 public interface IGuestMmu
 {
+    /// <summary>Changes whenever a translation may have changed (unmap, protection change), so that every CPU's TLB is flushed.</summary>
+    int Generation { get; }
+
     /// <summary>Returns false when the access is not allowed (the caller raises #PF).</summary>
     bool Translate(ulong pageAddress, Access access, out PageTranslation translation);
 }

@@ -12,17 +12,23 @@ public sealed class LockingTests : IDisposable
     {
         string image = _dir["l.qcow2"];
         Oracle.DebianImg("create", "-f", "qcow2", image, "1M");
-        using var holder = Process.Start(new ProcessStartInfo("qemu-io", ["-c", "sleep 3000", image]) { RedirectStandardOutput = true })!;
-        await WaitUntil(() => Oracle.DebianImg("info", image).ExitCode != 0);
-        foreach (string[] args in new[] { new[] { "info", image }, ["check", "-r", "all", image] })
+        using var holder = Process.Start(new ProcessStartInfo("qemu-io", ["-c", "sleep 600000", image]) { RedirectStandardOutput = true })!;
+        try
         {
-            var theirs = Oracle.DebianImg(args);
-            var ours = Oracle.Ours(args);
-            Assert.Equal(1, ours.ExitCode);
-            Assert.Equal(theirs.Err, ours.Err);
+            await WaitUntil(() => Oracle.DebianImg("info", image).ExitCode != 0);
+            foreach (string[] args in new[] { new[] { "info", image }, ["check", "-r", "all", image] })
+            {
+                var theirs = Oracle.DebianImg(args);
+                var ours = Oracle.Ours(args);
+                Assert.Equal(1, ours.ExitCode);
+                Assert.Equal(theirs.Err, ours.Err);
+            }
+            Assert.Equal(0, Oracle.Ours("info", "-U", image).ExitCode);
         }
-        Assert.Equal(0, Oracle.Ours("info", "-U", image).ExitCode);
-        holder.Kill();
+        finally
+        {
+            holder.Kill();
+        }
     }
 
     [Fact]

@@ -34,6 +34,20 @@ public sealed class X87DifferentialTests(ITestOutputHelper output)
     {
         string ops = GuestPrograms.Build("x87ops", "x87/ops.c");
         string[] args = [controlWordIndex.ToString()];
+        string failures = Compare(ops, args);
+        if (failures.Length > 0)
+        {
+            // Twice a single native run hashed one instruction differently from every rerun;
+            // a difference has to show again in a second pair of runs to count.
+            output.WriteLine($"first pair of runs differed, running both again:\n{failures}");
+            failures = Compare(ops, args);
+        }
+        Assert.True(failures.Length == 0,
+            $"x87 differences (rerun `ops {controlWordIndex} OP` natively and emulated to see every case):\n{failures}");
+    }
+
+    private string Compare(string ops, string[] args)
+    {
         var native = Run.Native(ops, args);
         var emulated = Run.Emulated(ops, args);
         Assert.Equal(0, native.ExitCode);
@@ -57,8 +71,7 @@ public sealed class X87DifferentialTests(ITestOutputHelper output)
             failures.AppendLine($"expected {expected[i]}\n     got {got}");
         }
         output.WriteLine($"{expected.Length} instructions compared, {known} known library differences");
-        Assert.True(failures.Length == 0,
-            $"x87 differences (rerun `ops {controlWordIndex} OP` natively and emulated to see every case):\n{failures}");
+        return failures.ToString();
     }
 
     /// <summary>

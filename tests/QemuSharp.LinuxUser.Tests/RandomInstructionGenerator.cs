@@ -152,7 +152,8 @@ public sealed class RandomInstructionGenerator
         }
     }
 
-    private static Instruction? Create(Code code, object[] ops)
+    /// <summary>Instruction.Create with the overload matching the operand types; null if none fits.</summary>
+    internal static Instruction? Create(Code code, object[] ops)
     {
         var types = new[] { typeof(Code) }.Concat(ops.Select(o => o.GetType())).ToArray();
         MethodInfo? m = typeof(Instruction).GetMethod(nameof(Instruction.Create), types);

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Iced.Intel;
 
 namespace QemuSharp.LinuxUser.Tests;
@@ -75,8 +74,8 @@ public sealed class SseInstructionGenerator
                 ops[n] = Operand(info.GetOpKind(n), !memoryUsed, unaligned ? 1 : memorySize);
                 memoryUsed |= ops[n] is MemoryOperand;
             }
-            Instruction? insn = Create(code, ops);
-            if (insn != null && Encoder.Create(64, new Sink()).TryEncode(insn.Value, 0x1000, out _, out _))
+            Instruction? insn = RandomInstructionGenerator.Create(code, ops);
+            if (insn != null && Encoder.Create(64, new RandomInstructionGenerator.CodeWriterImpl()).TryEncode(insn.Value, 0x1000, out _, out _))
                 return insn.Value;
         }
     }
@@ -119,23 +118,6 @@ public sealed class SseInstructionGenerator
         _ => Register.R8L + (n - 8),
     };
 
-    private static Instruction? Create(Code code, object[] ops)
-    {
-        var types = new[] { typeof(Code) }.Concat(ops.Select(o => o.GetType())).ToArray();
-        MethodInfo? m = typeof(Instruction).GetMethod(nameof(Instruction.Create), types);
-        if (m == null)
-            return null;
-        try
-        {
-            return (Instruction)m.Invoke(null, [code, .. ops])!;
-        }
-        catch (TargetInvocationException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The case's code: prologue, the instructions, epilogue.</summary>
     public static byte[] Encode(IEnumerable<Instruction> body)
     {
         var all = new List<Instruction> { Instruction.Create(Code.Ldmxcsr_m32, new MemoryOperand(Register.R15, 96)) };
@@ -150,7 +132,7 @@ public sealed class SseInstructionGenerator
             all.Add(Instruction.Create(Code.Movq_mmm64_mm, new MemoryOperand(Register.R15, 104 + 8 * k), Register.MM0 + k));
         all.Add(Instruction.Create(Code.Stmxcsr_m32, new MemoryOperand(Register.R15, 100)));
         all.Add(Instruction.Create(Code.Emms));
-        var sink = new Sink();
+        var sink = new RandomInstructionGenerator.CodeWriterImpl();
         var encoder = Encoder.Create(64, sink);
         ulong ip = 0x1000;
         foreach (var i in all)
@@ -202,10 +184,4 @@ public sealed class SseInstructionGenerator
         1 => (ulong)(uint)_rng.Next(),
         _ => (ulong)_rng.NextInt64() ^ ((ulong)_rng.Next() << 63),
     };
-
-    private sealed class Sink : CodeWriter
-    {
-        public readonly List<byte> Bytes = [];
-        public override void WriteByte(byte value) => Bytes.Add(value);
-    }
 }

@@ -112,6 +112,8 @@ public sealed unsafe class PhysicalMemory
                 WriteLittle(r.Region.Block!.Host + r.Region.BlockOffset + offset, size, value);
             return;
         }
+        if (size == 1)
+            return;
         for (int i = 0; i < size; i++)
             Write(address + (ulong)i, 1, value >> (8 * i));
     }

@@ -15,7 +15,8 @@ public sealed class LockingTests : IDisposable
         using var holder = Process.Start(new ProcessStartInfo("qemu-io", ["-c", "sleep 600000", image]) { RedirectStandardOutput = true })!;
         try
         {
-            await WaitUntil(() => Oracle.DebianImg("info", image).ExitCode != 0);
+            // Probing with another QEMU tool would race qemu-io's own lock requests; /proc/locks is passive.
+            await WaitUntil(() => HasOfdLocks(image));
             foreach (string[] args in new[] { new[] { "info", image }, ["check", "-r", "all", image] })
             {
                 var theirs = Oracle.DebianImg(args);
@@ -75,6 +76,14 @@ public sealed class LockingTests : IDisposable
             Assert.Equal(1, Oracle.Ours("create", "-f", "raw", image, "2M").ExitCode);
         }
         Assert.Equal(length, new FileInfo(image).Length);
+    }
+
+    private static bool HasOfdLocks(string path)
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+        string inode = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return File.ReadAllLines("/proc/locks").Any(l => l.Contains("OFDLCK") && l.Contains($":{inode} "));
     }
 
     private static async Task WaitUntil(Func<bool> condition)

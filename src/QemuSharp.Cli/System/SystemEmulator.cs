@@ -1,3 +1,4 @@
+using QemuSharp.Common;
 using System.Runtime.InteropServices;
 using QemuSharp.Chardev;
 using QemuSharp.Common.Options;

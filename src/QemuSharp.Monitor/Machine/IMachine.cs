@@ -1,3 +1,4 @@
+using QemuSharp.Common;
 namespace QemuSharp.Monitor.Machine;
 
 /// <summary>

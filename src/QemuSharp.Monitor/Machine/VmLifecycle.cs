@@ -1,3 +1,4 @@
+using QemuSharp.Common;
 using QemuSharp.Common.Options;
 
 namespace QemuSharp.Monitor.Machine;

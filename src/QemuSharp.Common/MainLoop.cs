@@ -1,4 +1,4 @@
-namespace QemuSharp.Chardev;
+namespace QemuSharp.Common;
 
 /// <summary>
 /// The emulator-wide lock (QEMU's big lock): I/O threads take it before they touch monitor,

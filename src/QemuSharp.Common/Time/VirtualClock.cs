@@ -8,6 +8,7 @@ namespace QemuSharp.Common.Time;
 /// </summary>
 public sealed class VirtualClock : IClock
 {
+    private readonly Lock _lock = new();
     private readonly long _origin = Stopwatch.GetTimestamp();
     private long _stoppedAt;
     private long _offset;
@@ -17,7 +18,7 @@ public sealed class VirtualClock : IClock
     {
         get
         {
-            lock (this)
+            lock (_lock)
                 return _running ? HostNs() - _offset : _stoppedAt;
         }
     }
@@ -26,14 +27,14 @@ public sealed class VirtualClock : IClock
     {
         get
         {
-            lock (this)
+            lock (_lock)
                 return _running;
         }
     }
 
     public void Start()
     {
-        lock (this)
+        lock (_lock)
         {
             if (_running)
                 return;
@@ -44,7 +45,7 @@ public sealed class VirtualClock : IClock
 
     public void Stop()
     {
-        lock (this)
+        lock (_lock)
         {
             if (!_running)
                 return;

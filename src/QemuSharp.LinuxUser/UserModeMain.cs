@@ -40,6 +40,12 @@ public static class UserModeMain
                 if (options.Argv0 != null)
                     argv[0] = options.Argv0;
                 thread = process.Load(options.Program, argv, GuestEnvironment(options));
+                if (options.InitialSignalMask != 0)
+                {
+                    lock (process.Signals.Lock)
+                        thread.SignalMask = options.InitialSignalMask & ~SignalState.Unblockable;
+                    process.Signals.Blocked(process, thread.SignalMask);
+                }
                 DebugLog.Pages(process);
             }
         }

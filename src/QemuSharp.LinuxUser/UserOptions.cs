@@ -17,6 +17,11 @@ public sealed class UserOptions
     public string Program { get; set; } = "";
     public string[] Args { get; set; } = [];
 
+    /// <summary>Signals blocked by the thread that called execve (an internal option between two emulators).</summary>
+    public ulong InitialSignalMask { get; set; }
+
+    public const string ExecSignalMaskOption = "-exec-sigmask";
+
     /// <summary>The options as they must be passed to a new emulator for an exec'd or forked program.</summary>
     public List<string> ToArguments()
     {
@@ -78,6 +83,7 @@ public sealed class UserOptions
                 case "strace": o.Strace = true; break;
                 case "d": o.AddLogItems(Value()); break;
                 case "D": o.LogFile = Value(); break;
+                case "exec-sigmask": o.InitialSignalMask = Convert.ToUInt64(Value(), 16); break;
                 case "one-insn-per-tb": case "singlestep": o.OneInsnPerTb = true; break;
                 case "version": throw new UsageException(VersionText, 0);
                 case "h": case "help": throw new UsageException(HelpText, 0);

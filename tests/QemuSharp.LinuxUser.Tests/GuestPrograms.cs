@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace QemuSharp.LinuxUser.Tests;
 
@@ -10,9 +11,10 @@ public static class GuestPrograms
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
-    private static string FindRepoRoot()
+    /// <summary>The tree this file was compiled from (the build output may live elsewhere: QEMUSHARP_BUILD_DIR).</summary>
+    private static string FindRepoRoot([CallerFilePath] string source = "")
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        var dir = new DirectoryInfo(Path.GetDirectoryName(source)!);
         while (dir != null && !File.Exists(Path.Combine(dir.FullName, "QemuSharp.slnx")))
             dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("repository root not found");

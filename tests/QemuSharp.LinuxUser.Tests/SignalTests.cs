@@ -17,6 +17,7 @@ public sealed class SignalTests
     [InlineData("trap_int3")]
     [InlineData("sigwait_host")]
     [InlineData("sigpipe")]
+    [InlineData("exec_mask")]
     public void ShouldBehaveAsOnLinux(string name)
     {
         string program = GuestPrograms.Build("signals-" + name, $"signals/{name}.c");

@@ -12,8 +12,10 @@ internal sealed unsafe partial class SyscallDispatcher
     /// <summary>
     /// execve: the new program runs under a new emulator that replaces this process (the host
     /// execve keeps the pid and every descriptor without close-on-exec), as QEMU would run it.
+    /// The thread's blocked signals carry over as Linux keeps them; ignored signals carry over
+    /// through the host's own dispositions.
     /// </summary>
-    private long Execve(long pathPtr, long argvPtr, long envpPtr)
+    private long Execve(GuestThread t, long pathPtr, long argvPtr, long envpPtr)
     {
         string? path = Mem.ReadString((ulong)pathPtr);
         if (path == null)
@@ -53,6 +55,8 @@ internal sealed unsafe partial class SyscallDispatcher
             resolved = Paths.Resolve(_p.Options.Prefix, path);
         }
         var hostArgs = EmulatorCommand.Arguments(_p.Options);
+        if (t.SignalMask != 0)
+            hostArgs.AddRange([UserOptions.ExecSignalMaskOption, t.SignalMask.ToString("x")]);
         hostArgs.Add("-0");
         hostArgs.Add(argv.Count > 0 ? argv[0] : path);
         hostArgs.Add(resolved);

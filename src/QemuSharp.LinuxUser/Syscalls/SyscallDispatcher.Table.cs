@@ -89,7 +89,7 @@ internal sealed unsafe partial class SyscallDispatcher
             case 224: return WithBuf(224, 1, 32, true, a1, a2);                        // timer_gettime
             case 225: case 226: return Plain(nr, a1);                                  // timer_getoverrun, timer_delete
             case 61: return Wait4(a1, a2, a3, a4);
-            case 59: return Execve(a1, a2, a3);
+            case 59: return Execve(t, a1, a2, a3);
             case 56: return Clone(t, a1, a2, a3, a4, a5);
             case 57: case 58: return Clone(t, 17, 0, 0, 0, 0);                         // fork, vfork
             case 218: t.ClearChildTid = (ulong)a1; return Plain(186);                  // set_tid_address

@@ -3,14 +3,14 @@ using System.Collections.Concurrent;
 namespace QemuSharp.Accel;
 
 /// <summary>
-/// Translated blocks by guest address and mode, shared by every CPU of a machine or process, with
+/// Translated blocks by guest address, mode and physical address, shared by every CPU of a machine or process, with
 /// the guest pages that hold translated code (design.md #3). Writing such a page invalidates all
 /// its blocks; <see cref="Generation"/> changes whenever the set of code pages grows, so that CPUs
 /// drop the write permissions cached in their TLBs for pages that became code.
 /// </summary>
 public sealed class BlockCache<TBlock> : ICodePages where TBlock : TranslationBlock
 {
-    private readonly ConcurrentDictionary<(ulong Pc, ulong Mode), TBlock> _blocks = new();
+    private readonly ConcurrentDictionary<(ulong Pc, ulong Mode, ulong Physical), TBlock> _blocks = new();
     private readonly Dictionary<ulong, List<TBlock>> _byPage = new();
     private readonly Lock _lock = new();
     private int _generation;
@@ -19,8 +19,8 @@ public sealed class BlockCache<TBlock> : ICodePages where TBlock : TranslationBl
 
     public int Count => _blocks.Count;
 
-    public TBlock? Find(ulong pc, ulong mode) =>
-        _blocks.TryGetValue((pc, mode), out var b) && b.Valid ? b : null;
+    public TBlock? Find(ulong pc, ulong mode, ulong physicalPc) =>
+        _blocks.TryGetValue((pc, mode, physicalPc), out var b) && b.Valid ? b : null;
 
     public bool HasCode(ulong page)
     {
@@ -33,10 +33,10 @@ public sealed class BlockCache<TBlock> : ICodePages where TBlock : TranslationBl
     {
         lock (_lock)
         {
-            if (_blocks.TryGetValue((block.Pc, block.Mode), out var existing) && existing.Valid)
+            if (_blocks.TryGetValue(Key(block), out var existing) && existing.Valid)
                 return existing;
             bool newPage = false;
-            for (ulong page = block.FirstPage; page <= block.LastPage; page += PageSize)
+            foreach (ulong page in block.Pages)
             {
                 if (!_byPage.TryGetValue(page, out var list))
                 {
@@ -45,7 +45,7 @@ public sealed class BlockCache<TBlock> : ICodePages where TBlock : TranslationBl
                 }
                 list.Add(block);
             }
-            _blocks[(block.Pc, block.Mode)] = block;
+            _blocks[Key(block)] = block;
             if (newPage)
                 Interlocked.Increment(ref _generation);
             return block;
@@ -62,8 +62,8 @@ public sealed class BlockCache<TBlock> : ICodePages where TBlock : TranslationBl
             foreach (var b in list)
             {
                 b.Valid = false;
-                _blocks.TryRemove(new KeyValuePair<(ulong, ulong), TBlock>((b.Pc, b.Mode), b));
-                for (ulong other = b.FirstPage; other <= b.LastPage; other += PageSize)
+                _blocks.TryRemove(new KeyValuePair<(ulong, ulong, ulong), TBlock>(Key(b), b));
+                foreach (ulong other in b.Pages)
                     if (other != page && _byPage.TryGetValue(other, out var l))
                         l.Remove(b);
             }
@@ -82,5 +82,5 @@ public sealed class BlockCache<TBlock> : ICodePages where TBlock : TranslationBl
         }
     }
 
-    public const ulong PageSize = 4096;
+    private static (ulong, ulong, ulong) Key(TBlock b) => (b.Pc, b.Mode, b.PhysicalPc);
 }

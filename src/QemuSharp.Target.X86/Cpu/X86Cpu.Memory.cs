@@ -120,14 +120,14 @@ public sealed unsafe partial class X86Cpu
         Write64(a + 8, v.GetElement(1));
     }
 
-    /// <summary>Host pointer to a guest range that lies in one page and is writable (for atomics), faulting otherwise.</summary>
+    /// <summary>Host pointer to a guest range that lies in one page of RAM and is writable (for atomics), faulting if not writable; null if it crosses a page or is not RAM.</summary>
     public byte* WritablePointer(ulong a, uint size)
     {
         byte* p = Tlb.TryWrite(a, size);
         if (p != null)
             return p;
         p = Tlb.Fill(a, Access.Write);
-        if (((a + size - 1) & SoftTlb.PageMask) != (a & SoftTlb.PageMask))
+        if (p == null || ((a + size - 1) & SoftTlb.PageMask) != (a & SoftTlb.PageMask))
             return null;
         Tlb.Fill(a, Access.Read);
         return p;

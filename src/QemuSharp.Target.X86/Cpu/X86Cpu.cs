@@ -12,6 +12,8 @@ public enum ExitReason : byte
     Halt,
     /// <summary>Someone asked the CPU to stop (a signal to deliver, a thread to end).</summary>
     Interrupted,
+    /// <summary>System mode: a fault while delivering a double fault (triple fault); the machine resets.</summary>
+    TripleFault,
 }
 
 /// <summary>
@@ -29,8 +31,30 @@ public sealed partial class X86Cpu
     public byte CcSize;
     public ulong CcDst, CcSrc, CcAux;
 
-    public ulong FsBase, GsBase;
-    public ushort Cs = 0x33, Ss = 0x2b, Ds, Es, Fs, Gs;
+    /// <summary>Segment registers with their descriptor caches, indexed by <see cref="SegReg"/>.</summary>
+    public SegmentFile Seg;
+
+    /// <summary>The bases that memory operands add (<see cref="SegReg.BaseSlot"/>); in 64-bit mode only FS and GS are non-zero.</summary>
+    public SegmentBases SegBase;
+
+    public ulong FsBase
+    {
+        get => SegBase[1];
+        set => SegBase[1] = Seg[SegReg.Fs].Base = value;
+    }
+
+    public ulong GsBase
+    {
+        get => SegBase[2];
+        set => SegBase[2] = Seg[SegReg.Gs].Base = value;
+    }
+
+    public ushort Cs { get => Seg[SegReg.Cs].Selector; set => Seg[SegReg.Cs].Selector = value; }
+    public ushort Ss { get => Seg[SegReg.Ss].Selector; set => Seg[SegReg.Ss].Selector = value; }
+    public ushort Ds { get => Seg[SegReg.Ds].Selector; set => Seg[SegReg.Ds].Selector = value; }
+    public ushort Es { get => Seg[SegReg.Es].Selector; set => Seg[SegReg.Es].Selector = value; }
+    public ushort Fs { get => Seg[SegReg.Fs].Selector; set => Seg[SegReg.Fs].Selector = value; }
+    public ushort Gs { get => Seg[SegReg.Gs].Selector; set => Seg[SegReg.Gs].Selector = value; }
 
     public XmmFile Xmm;
     public uint Mxcsr = 0x1f80;
@@ -41,10 +65,15 @@ public sealed partial class X86Cpu
     public readonly SoftTlb Tlb;
     public CpuModel Model { get; }
 
+    /// <summary>A CPU for user-mode emulation: 64-bit code at CPL 3, mappings from <paramref name="mmu"/>.</summary>
     public X86Cpu(IGuestMmu mmu, CpuModel model)
     {
         Tlb = new SoftTlb(this, mmu);
         Model = model;
+        Cs = 0x33;
+        Ss = 0x2b;
+        Cpl = 3;
+        UpdateMode();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -95,15 +95,7 @@ public static class ControlHandlers
 
     public static void Pushf(X86Cpu c, ref Op op) => Push(c, c.Flags & ~(EFlags.VM | EFlags.RF), op.Size);
 
-    public static void Popf(X86Cpu c, ref Op op)
-    {
-        ulong v = Pop(c, op.Size);
-        ulong keep = c.Flags & ~EFlags.UserWritable;
-        ulong changed = v & EFlags.UserWritable;
-        if (op.Size == 2)
-            changed = (changed & 0xffff) | (c.Flags & EFlags.UserWritable & ~0xffffUL);
-        c.Flags = keep | changed;
-    }
+    public static void Popf(X86Cpu c, ref Op op) => c.LoadFlags(Pop(c, op.Size), op.Size);
 
     public static void Leave(X86Cpu c, ref Op op)
     {

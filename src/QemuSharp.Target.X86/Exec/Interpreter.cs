@@ -28,23 +28,49 @@ public sealed class Interpreter
 
     public Translator Translator => _translator;
 
-    /// <summary>Set from any thread to make <see cref="Run"/> return with <see cref="ExitReason.Interrupted"/>.</summary>
-    public volatile bool InterruptRequested;
+    /// <summary>Set from any thread to make <see cref="Run"/> return with <see cref="ExitReason.Interrupted"/>; the caller clears it.</summary>
+    public bool InterruptRequested
+    {
+        get => _cpu.StopRequested;
+        set
+        {
+            _cpu.StopRequested = value;
+            if (value)
+                _cpu.Attention = true;
+        }
+    }
 
     /// <summary>Called with each block before it runs (for -d exec); null when nobody asked.</summary>
     public Action<X86Block>? OnBlock { get; set; }
 
-    /// <summary>Runs until the CPU exits; on a fault RIP is the faulting instruction and the fault is in <see cref="X86Cpu.Fault"/>.</summary>
+    /// <summary>
+    /// Runs until the CPU exits. In user mode a fault returns <see cref="ExitReason.Fault"/> with RIP
+    /// at the faulting instruction and the fault in <see cref="X86Cpu.Fault"/>; in system mode faults
+    /// and interrupts are delivered through the IDT and Run returns only for HLT
+    /// (<see cref="ExitReason.Halt"/>), a triple fault or a stop request.
+    /// </summary>
     public ExitReason Run()
     {
         X86Cpu c = _cpu;
         c.Exit = ExitReason.None;
         c.StopBlock = false;
         X86Block? previous = null;
+        if (c.SystemMode)
+        {
+            c.Attention = true;
+            if (c.Halted && !c.WakeFromHalt())
+                return c.StopRequested ? ExitReason.Interrupted : ExitReason.Halt;
+        }
         while (true)
         {
-            if (InterruptRequested)
-                return ExitReason.Interrupted;
+            if (c.Attention)
+            {
+                ExitReason service = c.ServiceAttention();
+                if (service != ExitReason.None)
+                    return service;
+                previous = null;
+                ForgetJumpsIfNeeded(c);
+            }
             c.Tlb.SyncCodePages();
             X86Block block;
             try
@@ -53,18 +79,42 @@ public sealed class Interpreter
             }
             catch (GuestFault)
             {
-                return ExitReason.Fault;
+                if (!c.SystemMode)
+                    return ExitReason.Fault;
+                ExitReason delivered = c.DeliverFault();
+                if (delivered != ExitReason.None)
+                    return delivered;
+                previous = null;
+                ForgetJumpsIfNeeded(c);
+                continue;
             }
             OnBlock?.Invoke(block);
             previous = block;
             ExitReason exit = RunBlock(c, block);
             if (exit != ExitReason.None)
-                return exit;
+            {
+                if (exit != ExitReason.Fault || !c.SystemMode)
+                    return exit;
+                exit = c.DeliverFault();
+                if (exit != ExitReason.None)
+                    return exit;
+                c.CodeModified = true;
+            }
             if (c.CodeModified)
             {
                 c.CodeModified = false;
                 previous = null;
+                ForgetJumpsIfNeeded(c);
             }
+        }
+    }
+
+    private void ForgetJumpsIfNeeded(X86Cpu c)
+    {
+        if (c.FlushJumpCache)
+        {
+            c.FlushJumpCache = false;
+            Array.Clear(_jumpCache);
         }
     }
 
@@ -117,14 +167,16 @@ public sealed class Interpreter
             if (chained != null && chained.Valid && chained.Pc == pc)
                 return chained;
         }
+        X86Cpu c = _cpu;
+        ulong mode = c.BlockMode;
         ref X86Block? slot = ref _jumpCache[(int)(pc ^ (pc >> JumpCacheBits)) & ((1 << JumpCacheBits) - 1)];
         X86Block? b = slot;
-        if (b == null || !b.Valid || b.Pc != pc)
+        if (b == null || !b.Valid || b.Pc != pc || b.Mode != mode)
         {
-            b = _blocks.Find(pc, Mode) ?? _blocks.Add(_translator.Translate(_cpu, pc, Mode));
+            b = Lookup(c, pc, mode);
             slot = b;
         }
-        if (previous != null)
+        if (previous != null && (!c.SystemMode || CanChain(previous, b)))
         {
             if (pc == previous.End) previous.NextFallthrough = b;
             else previous.NextTaken = b;
@@ -132,6 +184,25 @@ public sealed class Interpreter
         return b;
     }
 
-    /// <summary>64-bit user mode is the only mode so far; system mode adds CS size and CPL here.</summary>
-    private const ulong Mode = 0;
+    private X86Block Lookup(X86Cpu c, ulong pc, ulong mode)
+    {
+        if (!c.SystemMode)
+            return _blocks.Find(pc, mode, pc) ?? _blocks.Add(_translator.Translate(c, pc, mode, pc));
+        ulong linear = pc + c.CodeBase;
+        ulong physical = c.Tlb.CodePhysical(linear);
+        X86Block? b = _blocks.Find(pc, mode, physical);
+        // A block whose last instruction runs into the next page is valid only while that page maps the same.
+        if (b != null && b.LastPage != b.FirstPage && (c.Tlb.CodePhysical(b.End - 1 + c.CodeBase) & SoftTlbPageMask) != b.LastPage)
+            b = null;
+        return b ?? _blocks.Add(_translator.Translate(c, pc, mode, physical));
+    }
+
+    private const ulong SoftTlbPageMask = Mmu.SoftTlb.PageMask;
+
+    /// <summary>
+    /// In system mode a block links only to blocks in its own page and mode, with their code in one
+    /// page: such a link stays right whatever the page tables do, as long as both blocks are valid.
+    /// </summary>
+    private static bool CanChain(X86Block from, X86Block to) =>
+        from.Mode == to.Mode && ((from.Pc ^ to.Pc) & SoftTlbPageMask) == 0 && to.FirstPage == to.LastPage && from.FirstPage == to.FirstPage;
 }

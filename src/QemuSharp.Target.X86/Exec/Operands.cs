@@ -16,9 +16,9 @@ public static class Operands
         if (op.Index != Op.NoReg)
             a += c.R[op.Index] << op.Scale;
         if (op.Addr32)
-            a = (uint)a;
+            a = op.Addr16 ? (ushort)a : (uint)a;
         if (op.Segment != 0)
-            a += op.Segment == 1 ? c.FsBase : c.GsBase;
+            a += Unsafe.Add(ref c.SegBase[0], op.Segment);
         return a;
     }
 
@@ -103,6 +103,7 @@ public static class Operands
         return c.Read(ea, op.Size);
     }
 
+    /// <summary>Pushes on the 64-bit flat stack (handlers bound for 16- and 32-bit code use <see cref="X86Cpu.PushStack"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Push(X86Cpu c, ulong v, int size = 8)
     {

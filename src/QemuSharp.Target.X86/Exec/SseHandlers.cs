@@ -165,7 +165,7 @@ public static unsafe class SseHandlers
         if (op.Addr32)
             addr = (uint)addr;
         if (op.Segment != 0)
-            addr += op.Segment == 1 ? c.FsBase : c.GsBase;
+            addr += c.SegBase[op.Segment];
         for (int i = 0; i < 16; i++)
         {
             ulong data = i < 8 ? data0 : data1, mask = i < 8 ? mask0 : mask1;

@@ -9,13 +9,18 @@ public static unsafe class StringHandlers
 {
     public const byte Rep = 1, RepNe = 2;
 
-    private static ulong SourceBase(X86Cpu c, ref Op op) => op.Segment switch { 1 => c.FsBase, 2 => c.GsBase, _ => 0 };
+    private static ulong SourceBase(X86Cpu c, ref Op op) => c.SegBase[op.Segment];
 
-    private static ulong Reg(X86Cpu c, ref Op op, int r) => op.Addr32 ? (uint)c.R[r] : c.R[r];
+    /// <summary>rDI as an address in ES (whose base is zero in 64-bit mode).</summary>
+    private static ulong Destination(X86Cpu c, ref Op op) => c.SegBase[3] + Reg(c, ref op, Gpr.Rdi);
+
+    private static ulong Reg(X86Cpu c, ref Op op, int r) => op.Addr32 ? op.Addr16 ? (ushort)c.R[r] : (uint)c.R[r] : c.R[r];
 
     private static void Advance(X86Cpu c, ref Op op, int r, long delta)
     {
-        if (op.Addr32)
+        if (op.Addr16)
+            SetReg(c, r, 2, c.R[r] + (ulong)delta);
+        else if (op.Addr32)
             c.R[r] = (uint)(c.R[r] + (ulong)delta);
         else
             c.R[r] += (ulong)delta;
@@ -31,7 +36,7 @@ public static unsafe class StringHandlers
         bool rep = op.Rep != 0;
         while (!rep || Reg(c, ref op, Gpr.Rcx) != 0)
         {
-            c.Write(Reg(c, ref op, Gpr.Rdi), size, c.Read(srcBase + Reg(c, ref op, Gpr.Rsi), size));
+            c.Write(Destination(c, ref op), size, c.Read(srcBase + Reg(c, ref op, Gpr.Rsi), size));
             Advance(c, ref op, Gpr.Rsi, step);
             Advance(c, ref op, Gpr.Rdi, step);
             if (!rep)
@@ -53,7 +58,7 @@ public static unsafe class StringHandlers
         }
         while (!rep || Reg(c, ref op, Gpr.Rcx) != 0)
         {
-            c.Write(Reg(c, ref op, Gpr.Rdi), size, v);
+            c.Write(Destination(c, ref op), size, v);
             Advance(c, ref op, Gpr.Rdi, step);
             if (!rep)
                 return;
@@ -69,7 +74,13 @@ public static unsafe class StringHandlers
             ulong dst = c.R[Gpr.Rdi];
             ulong chunk = Math.Min(c.R[Gpr.Rcx], 4096 - (dst & 4095));
             byte* p = c.WritablePointer(dst, 1);
-            new Span<byte>(p, (int)chunk).Fill(v);
+            if (p == null)
+            {
+                c.Write8(dst, v);
+                chunk = 1;
+            }
+            else
+                new Span<byte>(p, (int)chunk).Fill(v);
             c.R[Gpr.Rdi] += chunk;
             c.R[Gpr.Rcx] -= chunk;
         }
@@ -100,7 +111,7 @@ public static unsafe class StringHandlers
         while (op.Rep == 0 || Reg(c, ref op, Gpr.Rcx) != 0)
         {
             ulong a = c.Read(srcBase + Reg(c, ref op, Gpr.Rsi), size);
-            ulong b = c.Read(Reg(c, ref op, Gpr.Rdi), size);
+            ulong b = c.Read(Destination(c, ref op), size);
             Alu.Compute(c, AluOp.Cmp, size, a, b);
             Advance(c, ref op, Gpr.Rsi, step);
             Advance(c, ref op, Gpr.Rdi, step);
@@ -119,7 +130,7 @@ public static unsafe class StringHandlers
         ulong a = GetReg(c, Gpr.Rax, size);
         while (op.Rep == 0 || Reg(c, ref op, Gpr.Rcx) != 0)
         {
-            ulong b = c.Read(Reg(c, ref op, Gpr.Rdi), size);
+            ulong b = c.Read(Destination(c, ref op), size);
             Alu.Compute(c, AluOp.Cmp, size, a, b);
             Advance(c, ref op, Gpr.Rdi, step);
             if (op.Rep == 0)

@@ -42,9 +42,6 @@ public static class SystemHandlers
 
     public static void Undefined(X86Cpu c, ref Op op) => throw c.RaiseUd();
 
-    /// <summary>Privileged instructions (HLT, CLI, STI, IN, OUT...) raise #GP(0) at CPL 3.</summary>
-    public static void Privileged(X86Cpu c, ref Op op) => throw c.RaiseGp();
-
     public static void Int3(X86Cpu c, ref Op op)
     {
         c.Rip = op.Next;
@@ -74,7 +71,7 @@ public static class SystemHandlers
     {
         ulong a = (op.Addr32 ? (uint)c.R[Gpr.Rbx] : c.R[Gpr.Rbx]) + (byte)c.R[Gpr.Rax];
         if (op.Addr32) a = (uint)a;
-        a += op.Segment switch { 1 => c.FsBase, 2 => c.GsBase, _ => 0 };
+        a += c.SegBase[op.Segment];
         SetReg(c, Gpr.Rax, 1, c.Read8(a));
     }
 }

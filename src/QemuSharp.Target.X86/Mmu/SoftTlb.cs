@@ -9,7 +9,9 @@ namespace QemuSharp.Target.X86.Mmu;
 /// <summary>
 /// A direct-mapped soft TLB (design.md #2). A hit costs a shift, a mask, a compare and an add;
 /// a miss asks the <see cref="IGuestMmu"/>. Accesses that cross a page go byte by byte through
-/// the slow path, so every byte is checked against its own page.
+/// the slow path, so every byte is checked against its own page. System mode keeps one table for
+/// supervisor and one for user accesses and swaps them when the CPL changes; MMIO pages are
+/// reached through the slow path with the access's own width.
 /// </summary>
 public sealed unsafe class SoftTlb
 {
@@ -19,38 +21,70 @@ public sealed unsafe class SoftTlb
     private const int EntryBits = 10;
     private const int EntryCount = 1 << EntryBits;
 
-    private readonly TlbEntry[] _entries = new TlbEntry[EntryCount];
+    private readonly TlbEntry[] _supervisorEntries = new TlbEntry[EntryCount];
+    private readonly TlbEntry[] _userEntries = new TlbEntry[EntryCount];
+    private readonly SlowTlbEntry[] _supervisorSlow = new SlowTlbEntry[EntryCount];
+    private readonly SlowTlbEntry[] _userSlow = new SlowTlbEntry[EntryCount];
+    private TlbEntry[] _entries;
+    private SlowTlbEntry[] _slow;
     private readonly X86Cpu _cpu;
     private int _codeGeneration = -1;
     private int _mmuGeneration = -1;
+    private byte* _ioCodePage;
 
     public IGuestMmu Mmu { get; set; }
     public ICodePages? CodePages { get; set; }
+
+    /// <summary>Accesses are checked as user-mode (CPL 3) accesses.</summary>
+    public bool UserMode { get; private set; }
 
     public SoftTlb(X86Cpu cpu, IGuestMmu mmu)
     {
         _cpu = cpu;
         Mmu = mmu;
+        _entries = _supervisorEntries;
+        _slow = _supervisorSlow;
         FlushAll();
+    }
+
+    /// <summary>Switches to the table of user (CPL 3) or supervisor translations.</summary>
+    public void SetPrivilege(bool user)
+    {
+        UserMode = user;
+        _entries = user ? _userEntries : _supervisorEntries;
+        _slow = user ? _userSlow : _supervisorSlow;
     }
 
     public void FlushAll()
     {
-        for (int i = 0; i < _entries.Length; i++)
-            _entries[i] = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
+        Clear(_supervisorEntries, _supervisorSlow);
+        Clear(_userEntries, _userSlow);
+    }
+
+    private static void Clear(TlbEntry[] entries, SlowTlbEntry[] slow)
+    {
+        var empty = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
+        entries.AsSpan().Fill(empty);
+        slow.AsSpan().Fill(new SlowTlbEntry { Tag = TlbEntry.Invalid, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid });
     }
 
     public void FlushPage(ulong address)
     {
-        ref TlbEntry e = ref Entry(address);
-        if ((e.ReadTag & PageMask) == (address & PageMask) || (e.WriteTag & PageMask) == (address & PageMask)
-            || (e.FetchTag & PageMask) == (address & PageMask))
-            e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
+        int i = Index(address);
+        Invalidate(_supervisorEntries, _supervisorSlow, i);
+        Invalidate(_userEntries, _userSlow, i);
+    }
+
+    private static void Invalidate(TlbEntry[] entries, SlowTlbEntry[] slow, int i)
+    {
+        entries[i] = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
+        slow[i] = new SlowTlbEntry { Tag = TlbEntry.Invalid, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid };
     }
 
     /// <summary>
     /// Drops cached translations if the guest's mappings changed (another thread's munmap or
-    /// mprotect) or pages became code pages since the last check; called before every block.
+    /// mprotect, a change of the physical memory map) or pages became code pages since the last
+    /// check; called before every block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void SyncCodePages()
@@ -66,8 +100,13 @@ public sealed unsafe class SoftTlb
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Index(ulong address) => (int)(address >> PageBits) & (EntryCount - 1);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref TlbEntry Entry(ulong address) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (int)(address >> PageBits) & (EntryCount - 1));
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), Index(address));
+
+    private ref SlowTlbEntry Slow(ulong address) => ref _slow[Index(address)];
 
     /// <summary>Host address of a guest access of <paramref name="size"/> bytes that stays in one page, or 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,18 +129,36 @@ public sealed unsafe class SoftTlb
         return null;
     }
 
-    /// <summary>Fills the entry for an access to one page and returns the host address of <paramref name="address"/>.</summary>
+    /// <summary>
+    /// Fills the entry for an access to one page and returns the host address of <paramref name="address"/>,
+    /// or null when the access goes to physical memory's slow path (MMIO, unassigned, a write to ROM).
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public byte* Fill(ulong address, Access access)
     {
         ulong page = address & PageMask;
         if (!Mmu.Translate(page, access, out PageTranslation t))
         {
+            if (t.GeneralProtection)
+                throw _cpu.RaiseGp();
             // #PF error code: P (present), W/R, U/S (user mode), I/D (instruction fetch).
-            uint error = (t.Present ? 1u : 0) | (access == Access.Write ? 2u : 0) | 4u | (access == Access.Fetch ? 16u : 0);
+            uint error = t.FaultCode ?? ((t.Present ? 1u : 0) | (access == Access.Write ? 2u : 0) | 4u | (access == Access.Fetch ? 16u : 0));
             throw _cpu.Fault.Set(Vector.PF, error, address, t.Present);
         }
+        ulong codeKey = t.Physical ?? page;
+        ref SlowTlbEntry s = ref Slow(address);
+        if (s.Tag != page || s.PhysicalPage != codeKey)
+            s = new SlowTlbEntry { Tag = page, PhysicalPage = codeKey, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid };
         ref TlbEntry e = ref Entry(address);
+        if (t.HostPage == 0)
+        {
+            e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
+            if (t.Readable)
+                s.IoReadTag = page;
+            if (t.Writable)
+                s.IoWriteTag = page;
+            return null;
+        }
         long addend = t.HostPage - (long)page;
         if (e.Addend != addend || (e.ReadTag != page && e.WriteTag != page && e.FetchTag != page))
             e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid, Addend = addend };
@@ -109,14 +166,20 @@ public sealed unsafe class SoftTlb
             e.ReadTag = page;
         if (t.Executable)
             e.FetchTag = page;
-        if (t.Writable)
+        if (t.Writable && t.HostReadOnly)
+        {
+            s.IoWriteTag = page;
+            if (access == Access.Write)
+                return null;
+        }
+        else if (t.Writable)
         {
             var cp = CodePages;
-            if (cp != null && cp.HasCode(page))
+            if (cp != null && cp.HasCode(codeKey))
             {
                 if (access == Access.Write)
                 {
-                    cp.InvalidatePage(page);
+                    cp.InvalidatePage(codeKey);
                     _cpu.CodeModified = true;
                     _cpu.StopBlock = true;
                 }
@@ -133,20 +196,48 @@ public sealed unsafe class SoftTlb
         ref TlbEntry e = ref Entry(page);
         if (e.FetchTag == page)
             return (byte*)(e.Addend + (long)page);
-        return Fill(page, Access.Fetch);
+        byte* p = Fill(page, Access.Fetch);
+        if (p != null)
+            return p;
+        // Code in MMIO or unassigned memory: run what a read of the page returns.
+        if (_ioCodePage == null)
+            _ioCodePage = (byte*)NativeMemory.AllocZeroed((nuint)PageSize);
+        ulong physical = Slow(page).PhysicalPage;
+        for (uint i = 0; i < PageSize; i += 8)
+            *(ulong*)(_ioCodePage + i) = PhysicalRead(physical + i, 8);
+        return _ioCodePage;
+    }
+
+    /// <summary>The physical address behind a linear code address (its virtual address in user mode), filling the entry for a fetch.</summary>
+    public ulong CodePhysical(ulong address)
+    {
+        ref SlowTlbEntry s = ref Slow(address);
+        ulong page = address & PageMask;
+        if (s.Tag != page || Entry(address).FetchTag != page)
+            Fill(address, Access.Fetch);
+        return Slow(address).PhysicalPage | (address & ~PageMask);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public ulong ReadSlow(ulong address, uint size)
     {
+        if ((address & ~PageMask) + size <= PageSize)
+        {
+            ref SlowTlbEntry s = ref Slow(address);
+            if (s.IoReadTag != (address & PageMask))
+            {
+                byte* p = Fill(address, Access.Read);
+                if (p != null)
+                    return ReadLittle(p, size);
+            }
+            return PhysicalRead(Slow(address).PhysicalPage | (address & ~PageMask), (int)size);
+        }
         ulong v = 0;
         for (uint i = 0; i < size; i++)
         {
             ulong a = address + i;
             byte* p = TryRead(a, 1);
-            if (p == null)
-                p = Fill(a, Access.Read);
-            v |= (ulong)*p << (int)(8 * i);
+            v |= (p != null ? *p : ReadSlow(a, 1)) << (int)(8 * i);
         }
         return v;
     }
@@ -154,16 +245,70 @@ public sealed unsafe class SoftTlb
     [MethodImpl(MethodImplOptions.NoInlining)]
     public void WriteSlow(ulong address, uint size, ulong value)
     {
-        // Check every byte first so that a fault leaves memory unchanged.
-        for (uint i = 0; i < size; i++)
-            if (TryWrite(address + i, 1) == null)
-                Fill(address + i, Access.Write);
+        if ((address & ~PageMask) + size <= PageSize)
+        {
+            ref SlowTlbEntry s = ref Slow(address);
+            if (s.IoWriteTag != (address & PageMask))
+            {
+                byte* p = Fill(address, Access.Write);
+                if (p != null)
+                {
+                    WriteLittle(p, size, value);
+                    return;
+                }
+            }
+            PhysicalWrite(Slow(address).PhysicalPage | (address & ~PageMask), (int)size, value);
+            return;
+        }
+        // Check both pages first so that a fault leaves memory unchanged.
+        ulong last = address + size - 1;
+        if (TryWrite(address, 1) == null && Slow(address).IoWriteTag != (address & PageMask))
+            Fill(address, Access.Write);
+        if (TryWrite(last, 1) == null && Slow(last).IoWriteTag != (last & PageMask))
+            Fill(last, Access.Write);
         for (uint i = 0; i < size; i++)
         {
-            byte* p = TryWrite(address + i, 1);
-            if (p == null)
-                p = Fill(address + i, Access.Write);
-            *p = (byte)(value >> (int)(8 * i));
+            ulong a = address + i;
+            byte* p = TryWrite(a, 1);
+            if (p != null)
+                *p = (byte)(value >> (int)(8 * i));
+            else
+                WriteSlow(a, 1, value >> (int)(8 * i));
         }
+    }
+
+    private ulong PhysicalRead(ulong address, int size)
+    {
+        lock (_cpu.DeviceLock)
+            return _cpu.Memory!.Read(address, size);
+    }
+
+    private void PhysicalWrite(ulong address, int size, ulong value)
+    {
+        lock (_cpu.DeviceLock)
+            _cpu.Memory!.Write(address, size, value);
+    }
+
+    private static ulong ReadLittle(byte* p, uint size) => size switch
+    {
+        1 => *p,
+        2 => BinaryPrimitives.ReadUInt16LittleEndian(new ReadOnlySpan<byte>(p, 2)),
+        4 => BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(p, 4)),
+        8 => BinaryPrimitives.ReadUInt64LittleEndian(new ReadOnlySpan<byte>(p, 8)),
+        _ => ReadBytes(p, size),
+    };
+
+    private static ulong ReadBytes(byte* p, uint size)
+    {
+        ulong v = 0;
+        for (int i = 0; i < size; i++)
+            v |= (ulong)p[i] << (8 * i);
+        return v;
+    }
+
+    private static void WriteLittle(byte* p, uint size, ulong v)
+    {
+        for (int i = 0; i < size; i++)
+            p[i] = (byte)(v >> (8 * i));
     }
 }

@@ -24,8 +24,38 @@ public enum Access : byte
     Fetch,
 }
 
-/// <summary>What a TLB miss needs: the host address of a guest page and what it allows.</summary>
-public readonly record struct PageTranslation(nint HostPage, bool Readable, bool Writable, bool Executable, bool Present);
+/// <summary>
+/// The part of a TLB entry that only the slow path reads: the physical page (system mode) and
+/// the tags of pages whose reads or writes go to <see cref="QemuSharp.Memory.PhysicalMemory"/>
+/// at their real width (MMIO, unassigned memory, writes to ROM).
+/// </summary>
+public struct SlowTlbEntry
+{
+    public ulong Tag;
+    public ulong PhysicalPage;
+    public ulong IoReadTag;
+    public ulong IoWriteTag;
+}
+
+/// <summary>
+/// What a TLB miss needs: the host address of a guest page and what it allows. In system mode
+/// also the physical page (code pages and translation blocks are keyed by it), and a null
+/// <see cref="HostPage"/> for MMIO or unassigned memory.
+/// </summary>
+public readonly record struct PageTranslation(nint HostPage, bool Readable, bool Writable, bool Executable, bool Present)
+{
+    /// <summary>The guest physical page; null in user mode, where code is keyed by virtual page.</summary>
+    public ulong? Physical { get; init; }
+
+    /// <summary>The page is ROM: paging allows writes but they go to the slow path, which drops them.</summary>
+    public bool HostReadOnly { get; init; }
+
+    /// <summary>The #PF error code when the access is refused (system mode computes it; user mode leaves it to the TLB).</summary>
+    public uint? FaultCode { get; init; }
+
+    /// <summary>The access is refused with #GP(0) rather than #PF (a non-canonical address).</summary>
+    public bool GeneralProtection { get; init; }
+}
 
 /// <summary>
 /// Resolves guest virtual pages to host memory: the guest mapping table in user mode, the page

@@ -53,7 +53,6 @@ public static unsafe partial class Binder
                 op.Exec = &Enter;
                 op.Cond = i.Immediate8_2nd;
                 return true;
-            case Mnemonic.Syscall: Set(ref op, &SystemHandlers.Syscall); return true;
             case Mnemonic.Cpuid: Set(ref op, &SystemHandlers.Cpuid); return true;
             case Mnemonic.Rdtsc: Set(ref op, &SystemHandlers.Rdtsc); return true;
             case Mnemonic.Nop: case Mnemonic.Endbr64: case Mnemonic.Endbr32: case Mnemonic.Prefetchnta:
@@ -68,12 +67,6 @@ public static unsafe partial class Binder
             case Mnemonic.Pause: Set(ref op, &SystemHandlers.Pause); return true;
             case Mnemonic.Ud0: case Mnemonic.Ud1: case Mnemonic.Ud2: Set(ref op, &SystemHandlers.Undefined); return true;
             case Mnemonic.Int3: Set(ref op, &SystemHandlers.Int3); return true;
-            case Mnemonic.Hlt: case Mnemonic.Cli: case Mnemonic.Sti: case Mnemonic.In: case Mnemonic.Out:
-            case Mnemonic.Insb: case Mnemonic.Insw: case Mnemonic.Insd: case Mnemonic.Outsb: case Mnemonic.Outsw: case Mnemonic.Outsd:
-            case Mnemonic.Int: case Mnemonic.Lgdt: case Mnemonic.Lidt: case Mnemonic.Invlpg: case Mnemonic.Wrmsr: case Mnemonic.Rdmsr:
-            case Mnemonic.Iretq: case Mnemonic.Iret: case Mnemonic.Iretd: case Mnemonic.Sysret: case Mnemonic.Swapgs: case Mnemonic.Clts:
-                Set(ref op, &SystemHandlers.Privileged);
-                return true;
             case Mnemonic.Clc: Set(ref op, &SystemHandlers.FlagOpHandler, 0); return true;
             case Mnemonic.Stc: Set(ref op, &SystemHandlers.FlagOpHandler, 1); return true;
             case Mnemonic.Cmc: Set(ref op, &SystemHandlers.FlagOpHandler, 2); return true;

@@ -16,7 +16,7 @@ public static unsafe partial class Binder
     {
         ref readonly Instruction i = ref op.Insn;
         Mnemonic m = i.Mnemonic;
-        if (BindInteger(ref op, i, m) || BindControl(ref op, i, m) || BindSse(ref op, i, m) || BindX87(ref op, i, m))
+        if (BindSystem(ref op, i, m) || BindInteger(ref op, i, m) || BindControl(ref op, i, m) || BindSse(ref op, i, m) || BindX87(ref op, i, m))
             return true;
         op.Exec = &SystemHandlers.Undefined;
         return false;

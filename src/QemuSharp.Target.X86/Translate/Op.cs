@@ -45,11 +45,17 @@ public unsafe struct Op
     /// <summary>Base and index register numbers, <see cref="NoReg"/> if absent; the index is scaled by 1 &lt;&lt; Scale.</summary>
     public byte Base, Index, Scale;
 
-    /// <summary>0, or 1 for an FS and 2 for a GS segment override (the only segments with a base in 64-bit mode).</summary>
+    /// <summary>
+    /// The slot of <see cref="X86Cpu.SegBase"/> whose base the address adds (<see cref="SegReg.BaseSlot"/>):
+    /// 0 for none, 1 FS, 2 GS; outside 64-bit mode also ES, CS, SS, DS.
+    /// </summary>
     public byte Segment;
 
-    /// <summary>The address-size prefix made the address 32 bits.</summary>
+    /// <summary>The address is 32 bits (the address-size prefix in 64-bit mode, or 32-bit code).</summary>
     public bool Addr32;
+
+    /// <summary>The address is 16 bits and wraps at 64 KiB (16-bit code); <see cref="Addr32"/> is set too.</summary>
+    public bool Addr16;
 
     /// <summary>Condition code for Jcc/SETcc/CMOVcc, operation number for groups, repeat prefix kind.</summary>
     public byte Cond, Rep;

@@ -82,10 +82,12 @@ public static class OperandDecoder
                 return (OperandKind.Immediate, 0);
             default:
                 // The implicit string operands ([rSI], [rDI]) and the like: handlers know them.
-                if (i.GetOpKind(n) is OpKind.MemorySegRSI or OpKind.MemorySegESI)
-                    op.Segment = SegmentNumber(i.MemorySegment);
+                if (i.GetOpKind(n) is OpKind.MemorySegRSI or OpKind.MemorySegESI or OpKind.MemorySegSI)
+                    op.Segment = SegmentNumber(i, i.MemorySegment);
                 if (i.GetOpKind(n) is OpKind.MemorySegESI or OpKind.MemoryESEDI or OpKind.MemorySegEDI)
                     op.Addr32 = true;
+                if (i.GetOpKind(n) is OpKind.MemorySegSI or OpKind.MemoryESDI or OpKind.MemorySegDI)
+                    op.Addr32 = op.Addr16 = true;
                 return (OperandKind.None, 0);
         }
     }
@@ -103,26 +105,38 @@ public static class OperandDecoder
             if (i.MemoryBase != Register.None)
             {
                 op.Base = GprNumber(i.MemoryBase);
-                op.Addr32 = i.MemoryBase.IsGPR32();
+                op.Addr32 = i.MemoryBase.IsGPR32() || i.MemoryBase.IsGPR16();
+                op.Addr16 = i.MemoryBase.IsGPR16();
             }
             if (i.MemoryIndex != Register.None)
             {
                 op.Index = GprNumber(i.MemoryIndex);
                 op.Scale = (byte)System.Numerics.BitOperations.Log2((uint)i.MemoryIndexScale);
-                op.Addr32 |= i.MemoryIndex.IsGPR32();
+                op.Addr32 |= i.MemoryIndex.IsGPR32() || i.MemoryIndex.IsGPR16();
+                op.Addr16 |= i.MemoryIndex.IsGPR16();
+            }
+            if (i.MemoryBase == Register.None && i.MemoryIndex == Register.None && i.CodeSize != CodeSize.Code64)
+            {
+                op.Addr16 = i.MemoryDisplSize == 2;
+                op.Addr32 = true;
             }
             if (op.Addr32)
-                op.Disp = (uint)op.Disp;
+                op.Disp = op.Addr16 ? (ushort)op.Disp : (uint)op.Disp;
         }
-        op.Segment = SegmentNumber(i.MemorySegment);
+        op.Segment = SegmentNumber(i, i.MemorySegment);
     }
 
-    private static byte SegmentNumber(Register seg) => seg switch
+    /// <summary>The base slot a memory operand adds: in 64-bit mode only FS and GS have bases.</summary>
+    public static byte SegmentNumber(in Instruction i, Register seg)
     {
-        Register.FS => 1,
-        Register.GS => 2,
-        _ => 0,
-    };
+        if (i.CodeSize == CodeSize.Code64)
+            return seg switch { Register.FS => 1, Register.GS => 2, _ => 0 };
+        return seg switch
+        {
+            Register.FS => 1, Register.GS => 2, Register.ES => 3, Register.CS => 4, Register.SS => 5, Register.DS => 6,
+            _ => 0,
+        };
+    }
 
     /// <summary>The encoding number of a general-purpose register; 16-19 stand for AH, CH, DH, BH.</summary>
     public static byte GprNumber(Register r)

@@ -25,10 +25,13 @@ public sealed unsafe class Translator
     /// <summary>Limits blocks to one instruction (-one-insn-per-tb).</summary>
     public bool OneInstructionPerBlock { get; set; }
 
-    public X86Block Translate(X86Cpu cpu, ulong pc, ulong mode)
+    /// <summary>Translates the block at <paramref name="pc"/> (an offset in CS, equal to the linear address in 64-bit mode).</summary>
+    public X86Block Translate(X86Cpu cpu, ulong pc, ulong mode, ulong physicalPc)
     {
-        ulong page = pc & SoftTlb.PageMask;
-        int offset = (int)(pc - page);
+        ulong codeBase = cpu.CodeBase;
+        ulong linear = pc + codeBase;
+        ulong page = linear & SoftTlb.PageMask;
+        int offset = (int)(linear - page);
         int available = (int)SoftTlb.PageSize - offset;
         new ReadOnlySpan<byte>(cpu.Tlb.FetchPage(page) + offset, available).CopyTo(_code);
         int length = available;
@@ -44,14 +47,14 @@ public sealed unsafe class Translator
             nextPageMissing = true;
         }
 
-        var decoder = Decoder.Create(64, new ByteArrayCodeReader(_code, 0, length), pc, DecoderOptions.None);
+        var decoder = Decoder.Create(cpu.CodeBits, new ByteArrayCodeReader(_code, 0, length), pc, DecoderOptions.None);
         _ops.Clear();
         bool endsInBranch = false;
         ulong lastByte = pc;
         while (_ops.Count < MaxOps)
         {
             ulong ip = decoder.IP;
-            if (ip - page >= SoftTlb.PageSize)
+            if (ip + codeBase - page >= SoftTlb.PageSize)
                 break;
             decoder.Decode(out Instruction insn);
             if (decoder.LastError == DecoderError.NoMoreBytes && nextPageMissing)
@@ -79,11 +82,17 @@ public sealed unsafe class Translator
             if (OneInstructionPerBlock)
                 break;
         }
-        var block = new X86Block(pc, mode, page, lastByte & SoftTlb.PageMask, [.. _ops], endsInBranch);
+        ulong firstPage = physicalPc & SoftTlb.PageMask;
+        ulong lastLinear = lastByte + codeBase;
+        ulong lastPage = (lastLinear & SoftTlb.PageMask) == page ? firstPage : cpu.Tlb.CodePhysical(lastLinear) & SoftTlb.PageMask;
+        var block = new X86Block(pc, mode, physicalPc, firstPage, lastPage, [.. _ops], endsInBranch);
         OnTranslated?.Invoke(block);
         return block;
     }
 
     private static bool EndsBlock(in Instruction i) =>
-        i.FlowControl != FlowControl.Next || i.Mnemonic is Mnemonic.Syscall or Mnemonic.Cpuid;
+        i.FlowControl != FlowControl.Next || i.Mnemonic is Mnemonic.Syscall or Mnemonic.Cpuid or Mnemonic.Sti or Mnemonic.Hlt
+            or Mnemonic.Lgdt or Mnemonic.Lidt or Mnemonic.Lmsw or Mnemonic.Invlpg or Mnemonic.Wrmsr or Mnemonic.Swapgs
+            || (i.Mnemonic is Mnemonic.Mov or Mnemonic.Pop && i.Op0Kind == OpKind.Register && (i.Op0Register.IsCR() || i.Op0Register.IsSegmentRegister()))
+            || (i.Mnemonic == Mnemonic.Popf || i.Mnemonic == Mnemonic.Popfd || i.Mnemonic == Mnemonic.Popfq);
 }

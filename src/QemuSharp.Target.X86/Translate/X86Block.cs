@@ -5,8 +5,8 @@ namespace QemuSharp.Target.X86.Translate;
 /// <summary>A translation block of x86 code: pre-decoded ops that run in order, the last one possibly a branch.</summary>
 public sealed class X86Block : TranslationBlock
 {
-    public X86Block(ulong pc, ulong mode, ulong firstPage, ulong lastPage, Op[] ops, bool endsInBranch)
-        : base(pc, mode, firstPage, lastPage)
+    public X86Block(ulong pc, ulong mode, ulong physicalPc, ulong firstPage, ulong lastPage, Op[] ops, bool endsInBranch)
+        : base(pc, mode, physicalPc, firstPage, lastPage)
     {
         Ops = ops;
         EndsInBranch = endsInBranch;

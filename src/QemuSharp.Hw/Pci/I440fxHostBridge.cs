@@ -1,0 +1,46 @@
+namespace QemuSharp.Hw.Pci;
+
+/// <summary>
+/// The Intel 82441FX PCI and memory controller (PMC), function 00.0: the host bridge. Its PAM
+/// registers (0x59-0x5f) and SMRAM register (0x72) are stored and read back, but the emulated
+/// memory map does not follow them: RAM below 1 MiB stays RAM.
+/// </summary>
+public sealed class I440fxHostBridge : PciDevice
+{
+    public enum Register
+    {
+        /// <summary>PCI memory controller configuration.</summary>
+        Pmccfg = 0x50,
+
+        /// <summary>Programmable attribute map: 0x59 covers 0xf0000-0xfffff, 0x5a-0x5f the 16 KiB blocks from 0xc0000.</summary>
+        Pam0 = 0x59,
+        Pam6 = 0x5f,
+
+        /// <summary>DRAM row boundaries.</summary>
+        Drb0 = 0x60,
+
+        /// <summary>System management RAM control: D_OPEN, D_CLS, D_LCK, G_SMRAME, C_BASE_SEG.</summary>
+        Smram = 0x72,
+    }
+
+    /// <summary>SMRAM at reset: C_BASE_SEG = 010, the compatible SMRAM at 0xa0000.</summary>
+    private const byte SmramAtReset = 0x02;
+
+    public I440fxHostBridge()
+        : base(vendor: 0x8086, device: 0x1237, revision: 0x02, classCode: 0x060000)
+    {
+        // MAE and BME are hardwired on in the 82441FX's PCICMD.
+        SetWord(Header.Command, 0x0006);
+        SetWriteMask(Header.Command, 0, 2);
+        Config[(int)Register.Smram] = SmramAtReset;
+        // C_BASE_SEG is read only.
+        WriteMask[(int)Register.Smram] = 0x78;
+    }
+
+    public override string TypeName => "i440FX";
+
+    protected override string ClassName => "Host bridge";
+
+    /// <summary>The PAM attribute of a segment: bits 1-0 read enable, write enable, per nibble.</summary>
+    public byte Pam(int index) => Config[(int)Register.Pam0 + index];
+}

@@ -1,0 +1,234 @@
+using QemuSharp.Common.Irq;
+using QemuSharp.Hw.Intc;
+using QemuSharp.Memory;
+
+namespace QemuSharp.Hw.Tests;
+
+public sealed class I8259PicTests
+{
+    private readonly IoPortSpace _io = new();
+    private readonly IrqLine _cpu = new(_ => { });
+    private readonly I8259Pic _pic;
+
+    public I8259PicTests()
+    {
+        _pic = new I8259Pic(_cpu);
+        _pic.Attach(_io);
+    }
+
+    /// <summary>Linux's init_8259A: masks, ICW1-ICW4 for both chips with vectors 0x30 and 0x38.</summary>
+    private void InitLikeLinux(bool autoEoi = false)
+    {
+        Out(0x21, 0xff);
+        Out(0xa1, 0xff);
+        Out(0x20, 0x11);
+        Out(0x21, 0x30);
+        Out(0x21, 0x04);
+        Out(0x21, autoEoi ? 0x03u : 0x01u);
+        Out(0xa0, 0x11);
+        Out(0xa1, 0x38);
+        Out(0xa1, 0x02);
+        Out(0xa1, 0x01);
+        Out(0x21, 0x00);
+        Out(0xa1, 0x00);
+    }
+
+    private void Out(ushort port, uint value) => _io.Write(port, 1, value);
+
+    private uint In(ushort port) => _io.Read(port, 1);
+
+    private uint ReadIsr(ushort command)
+    {
+        Out(command, 0x0b);
+        uint isr = In(command);
+        Out(command, 0x0a);
+        return isr;
+    }
+
+    [Fact]
+    public void ShouldPassLinuxProbeByReadingBackTheMask()
+    {
+        Out(0xa1, 0xff);
+        Out(0x21, 0xfb);
+        Assert.Equal(0xfbu, In(0x21));
+    }
+
+    [Fact]
+    public void ShouldDeliverTimerVectorAfterLinuxInitAndClearItWithNonSpecificEoi()
+    {
+        InitLikeLinux();
+        _pic.Input(0).Raise();
+        Assert.True(_cpu.Level);
+        Assert.Equal(0x30, _pic.Acknowledge());
+        Assert.False(_cpu.Level);
+        Assert.Equal(0x01u, ReadIsr(0x20));
+        Out(0x20, 0x20);
+        Assert.Equal(0x00u, ReadIsr(0x20));
+    }
+
+    [Fact]
+    public void ShouldDeliverSlaveIrqThroughCascadeOnIrq2()
+    {
+        InitLikeLinux();
+        _pic.Input(8).Raise();
+        Assert.True(_cpu.Level);
+        Assert.Equal(0x38, _pic.Acknowledge());
+        Assert.Equal(0x04u, ReadIsr(0x20));
+        Assert.Equal(0x01u, ReadIsr(0xa0));
+    }
+
+    [Fact]
+    public void ShouldHoldMaskedEdgeInIrrUntilUnmasked()
+    {
+        InitLikeLinux();
+        Out(0x21, 0x02);
+        _pic.Input(1).Pulse();
+        Assert.False(_cpu.Level);
+        Assert.Equal(0x02u, In(0x20) & 0x02);
+        Out(0x21, 0x00);
+        Assert.True(_cpu.Level);
+        Assert.Equal(0x31, _pic.Acknowledge());
+    }
+
+    [Fact]
+    public void ShouldNotRetriggerEdgeInputThatStaysHigh()
+    {
+        InitLikeLinux();
+        _pic.Input(3).Raise();
+        Assert.Equal(0x33, _pic.Acknowledge());
+        Out(0x20, 0x20);
+        Assert.False(_cpu.Level);
+    }
+
+    [Fact]
+    public void ShouldRetriggerLevelInputSelectedInElcrAfterEoi()
+    {
+        InitLikeLinux();
+        Out(0x4d1, 0x08);
+        _pic.Input(11).Raise();
+        Assert.Equal(0x3b, _pic.Acknowledge());
+        Out(0xa0, 0x20);
+        Out(0x20, 0x20);
+        Assert.True(_cpu.Level);
+    }
+
+    [Theory]
+    [InlineData(0x4d0, 0xf8)]
+    [InlineData(0x4d1, 0xde)]
+    public void ShouldKeepTimerKeyboardCascadeRtcAndFpuEdgeTriggered(int port, uint expected)
+    {
+        Out((ushort)port, 0xff);
+        Assert.Equal(expected, In((ushort)port));
+    }
+
+    [Fact]
+    public void ShouldAnswerSpuriousIrq7WhenLevelRequestIsWithdrawnBeforeAcknowledge()
+    {
+        InitLikeLinux();
+        Out(0x4d0, 0x20);
+        _pic.Input(5).Raise();
+        _pic.Input(5).Lower();
+        Assert.Equal(0x37, _pic.Acknowledge());
+        Assert.Equal(0x00u, ReadIsr(0x20));
+    }
+
+    [Fact]
+    public void ShouldAnswerSpuriousIrq15WhenSlaveRequestIsWithdrawn()
+    {
+        InitLikeLinux();
+        Out(0x4d1, 0x02);
+        _pic.Input(9).Raise();
+        Assert.True(_cpu.Level);
+        // The slave's request goes away after the master latched the cascade edge.
+        Out(0xa1, 0x02);
+        Assert.Equal(0x3f, _pic.Acknowledge());
+        Assert.Equal(0x00u, ReadIsr(0xa0));
+    }
+
+    [Fact]
+    public void ShouldLeaveIsrEmptyInAutoEoiMode()
+    {
+        InitLikeLinux(autoEoi: true);
+        _pic.Input(4).Pulse();
+        Assert.Equal(0x34, _pic.Acknowledge());
+        Assert.Equal(0x00u, ReadIsr(0x20));
+    }
+
+    [Fact]
+    public void ShouldServeLowerIrqFirstAndLetHigherPriorityPreempt()
+    {
+        InitLikeLinux();
+        _pic.Input(3).Pulse();
+        _pic.Input(1).Pulse();
+        Assert.Equal(0x31, _pic.Acknowledge());
+        Assert.False(_cpu.Level);
+        _pic.Input(0).Pulse();
+        Assert.True(_cpu.Level);
+        Assert.Equal(0x30, _pic.Acknowledge());
+        Out(0x20, 0x20);
+        Out(0x20, 0x20);
+        Assert.Equal(0x33, _pic.Acknowledge());
+    }
+
+    [Fact]
+    public void ShouldMakeServedIrqLowestPriorityAfterRotateOnSpecificEoi()
+    {
+        InitLikeLinux();
+        _pic.Input(1).Pulse();
+        Assert.Equal(0x31, _pic.Acknowledge());
+        Out(0x20, 0xe1);
+        _pic.Input(1).Pulse();
+        _pic.Input(6).Pulse();
+        Assert.Equal(0x36, _pic.Acknowledge());
+    }
+
+    [Fact]
+    public void ShouldReturnHighestRequestWithBit7WhenPolled()
+    {
+        InitLikeLinux();
+        _pic.Input(6).Pulse();
+        Out(0x20, 0x0c);
+        Assert.Equal(0x86u, In(0x20));
+        Assert.Equal(0x40u, ReadIsr(0x20));
+        Out(0x20, 0x0c);
+        Assert.Equal(0x00u, In(0x20));
+    }
+
+    [Fact]
+    public void ShouldLetLowerPriorityThroughInSpecialMaskMode()
+    {
+        InitLikeLinux();
+        _pic.Input(1).Pulse();
+        Assert.Equal(0x31, _pic.Acknowledge());
+        _pic.Input(3).Pulse();
+        Assert.False(_cpu.Level);
+        Out(0x21, 0x02);
+        Out(0x20, 0x68);
+        Assert.True(_cpu.Level);
+        Assert.Equal(0x33, _pic.Acknowledge());
+    }
+
+    [Fact]
+    public void ShouldClearRequestsAndMaskOnIcw1ButKeepElcr()
+    {
+        InitLikeLinux();
+        Out(0x4d0, 0x08);
+        Out(0x21, 0x55);
+        Out(0x20, 0x11);
+        Assert.Equal(0x00u, In(0x21));
+        Assert.Equal(0x08u, In(0x4d0));
+    }
+
+    [Fact]
+    public void ShouldDropEverythingOnReset()
+    {
+        InitLikeLinux();
+        Out(0x4d0, 0x08);
+        _pic.Input(0).Raise();
+        _pic.Reset();
+        Assert.False(_cpu.Level);
+        Assert.Equal(0x00u, In(0x4d0));
+        Assert.Equal("isa-i8259", _pic.Master.TypeName);
+        Assert.Equal("false", _pic.Slave.Properties["master"]);
+    }
+}

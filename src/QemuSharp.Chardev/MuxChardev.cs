@@ -55,6 +55,14 @@ public sealed class MuxChardev : Chardev, IChardevFrontend
     /// <summary>Gives the input to the first frontend, as QEMU does once the machine is built.</summary>
     public void FocusFirst() => SetFocus(0);
 
+    /// <summary>Gives the input to <paramref name="frontend"/> (a guest serial port takes it at machine start).</summary>
+    public void Focus(IChardevFrontend frontend)
+    {
+        int index = _frontends.IndexOf(frontend);
+        if (index >= 0)
+            SetFocus(index);
+    }
+
     private void SetFocus(int index)
     {
         if (_frontends.Count == 0)

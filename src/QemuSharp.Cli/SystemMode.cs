@@ -36,6 +36,11 @@ public static class SystemMode
             Console.Out.Write(help.Message);
             return 0;
         }
+        catch (QemuExit e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
         catch (CommandLineException e)
         {
             const string parseError = "\nparse error: ";

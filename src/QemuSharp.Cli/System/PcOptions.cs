@@ -3,7 +3,7 @@ using QemuSharp.Common.Options;
 namespace QemuSharp.Cli.System;
 
 /// <summary>What the PC machine takes from the command line: memory, CPUs and direct kernel boot.</summary>
-internal sealed record PcOptions(ulong RamSize, int Cpus, string? Kernel, string? Initrd, string? Append)
+internal sealed record PcOptions(ulong RamSize, int Cpus, string? Kernel, string? Initrd, string? Append, IReadOnlyList<string> LogItems, string? LogFile)
 {
     /// <summary>QEMU's default RAM size for x86 machines: 128 MiB.</summary>
     public const ulong DefaultRamSize = 128UL << 20;
@@ -34,7 +34,8 @@ internal sealed record PcOptions(ulong RamSize, int Cpus, string? Kernel, string
             throw new CommandLineException(null, "-append only allowed with -kernel option");
         if (kernel is null && initrd is not null)
             throw new CommandLineException(null, "-initrd only allowed with -kernel option");
-        return new PcOptions(ram, cpus, kernel, initrd, append);
+        string[] log = [.. options.All("d").SelectMany(i => i.Argument!.Split(','))];
+        return new PcOptions(ram, cpus, kernel, initrd, append, log, options.Last("D"));
     }
 
     /// <summary>A bare number is in MiB, as QEMU's <c>-m</c> reads it; RAM is rounded up to 8 KiB as QEMU does.</summary>

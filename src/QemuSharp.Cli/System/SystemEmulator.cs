@@ -22,6 +22,8 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
     private readonly List<(string Location, Action Create)> _monitorPlan = [];
     private int _compatMonitors;
     private int _serials;
+    private readonly List<Chardev.Chardev?> _serialChardevs = [];
+    private string _machineType = "pc";
     private PosixSignalRegistration[] _signals = [];
 
     public int Run()
@@ -31,7 +33,7 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
         {
             Name = name,
             Uuid = uuid,
-            Machines = [NoneMachine.Info],
+            Machines = [PcMachineHost.Info, NoneMachine.Info],
             CommandLineOptions =
             [
                 ("chardev", ChardevConfig.Schema), ("mon", SystemOptions.MonSchema), ("name", SystemOptions.NameSchema),
@@ -66,8 +68,10 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
             });
         }
         using var pidFile = options.Last("pidfile") is { } pidPath ? At(null, () => PidFile.Create(pidPath)) : null;
-        var lifecycle = new VmLifecycle(new NoneMachine(), host, options.Has("no-shutdown"), options.Has("no-reboot"));
+        using var pc = _machineType == "pc" ? PcMachineHost.Create(PcOptions.From(options), _serialChardevs) : null;
+        var lifecycle = new VmLifecycle(pc is null ? new NoneMachine() : pc, host, options.Has("no-shutdown"), options.Has("no-reboot"));
         host.Lifecycle = lifecycle;
+        pc?.Connect(lifecycle);
         lock (MainLoop.Lock)
             lifecycle.Boot(options.Has("S"));
         foreach (var chardev in _chardevs.All.ToList())
@@ -131,14 +135,21 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
         {
             var opts = At(item.Location, () => QemuOpts.Parse(item.Argument!, "type"));
             if (opts.GetString("type") == "help" || opts.HelpWanted)
-                throw new HelpShown("Supported machines are:\nnone                 empty machine\n");
+                throw new HelpShown(PcMachineHost.HelpText);
+            string typeName = opts.GetString("type") ?? type ?? PcMachineHost.TypeName;
+            string qomType = typeName == "none" ? "none-machine" : "pc-i440fx-7.2-machine";
             foreach (var pair in opts)
                 if (SystemOptions.MachineKeys.All(k => k.Name != pair.Key))
-                    throw new CommandLineException(null, $"Property 'none-machine.{pair.Key}' not found");
+                    throw new CommandLineException(null, $"Property '{qomType}.{pair.Key}' not found");
             type = opts.GetString("type") ?? type;
             machineAccel = opts.GetString("accel") ?? machineAccel;
         }
-        if (type != "none")
+        type ??= "pc";
+        if (type is "pc" or PcMachineHost.TypeName)
+            _machineType = "pc";
+        else if (type == "none")
+            _machineType = "none";
+        else
             throw new CommandLineException(null, "unsupported machine type\nUse -machine help to list supported machines");
         var accelItems = options.All("accel").ToList();
         if (accelItems.Count > 0 && machineAccel is not null)
@@ -173,22 +184,31 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
     private void PlanLegacyMonitors(MonitorHost host, bool daemon)
     {
         bool anyMonitor = options.Has("qmp") || options.Has("qmp-pretty") || options.Has("monitor") || options.Has("mon");
-        foreach (var item in options.All("serial"))
-            At(item.Location, () => Legacy(host, item, $"serial{_serials++}", daemon, control: false, pretty: false, monitorOnlyWithMux: true));
+        bool defaults = !options.Has("nodefaults");
+        var serials = options.All("serial").ToList();
+        // QEMU's -nographic: the first serial port and the monitor share stdio through a mux,
+        // unless the command line chose either of them.
+        if (options.Has("nographic") && defaults && _machineType == "pc" && serials.Count == 0)
+        {
+            serials.Add(new ParsedOption("serial", anyMonitor ? "stdio" : "mon:stdio", "-serial"));
+            anyMonitor = true;
+        }
+        foreach (var item in serials)
+            At(item.Location, () => _serialChardevs.Add(Legacy(host, item, $"serial{_serials++}", daemon, control: false, pretty: false, monitorOnlyWithMux: true)));
         foreach (var item in options.All("monitor", "qmp", "qmp-pretty"))
         {
             bool control = item.Name != "monitor";
             At(item.Location, () => Legacy(host, item, $"compat_monitor{_compatMonitors++}", daemon, control, item.Name == "qmp-pretty", monitorOnlyWithMux: false));
         }
-        if (options.Has("nographic") && !anyMonitor && !options.Has("nodefaults"))
+        if (options.Has("nographic") && !anyMonitor && defaults)
             Legacy(host, new ParsedOption("monitor", "stdio", "-monitor stdio"), $"compat_monitor{_compatMonitors++}", daemon, false, false, false);
     }
 
-    private void Legacy(MonitorHost host, ParsedOption item, string label, bool daemon, bool control, bool pretty, bool monitorOnlyWithMux)
+    private Chardev.Chardev? Legacy(MonitorHost host, ParsedOption item, string label, bool daemon, bool control, bool pretty, bool monitorOnlyWithMux)
     {
         var spec = LegacyChardev.Parse(item.Argument!, label);
         if (spec is null)
-            return;
+            return null;
         foreach (string w in spec.Warnings)
             report.Warning(item.Location, w);
         Chardev.Chardev chardev = spec.ExistingId is { } id
@@ -196,6 +216,7 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
             : CreateChardev(spec.Config!, daemon);
         if (!monitorOnlyWithMux || spec.WithMonitor)
             AddMonitor(host, chardev, control, pretty, null);
+        return chardev;
     }
 
     private static void AddMonitor(MonitorHost host, Chardev.Chardev chardev, bool control, bool pretty, string? id)

@@ -15,7 +15,7 @@ internal sealed class SystemOptions
     [
         "machine", "M", "accel", "name", "uuid", "display", "pidfile", "chardev", "mon", "qmp", "qmp-pretty",
         "monitor", "serial", "m", "smp", "cpu", "rtc", "boot", "msg", "sandbox", "overcommit", "vga",
-        "kernel", "initrd", "append",
+        "kernel", "initrd", "append", "d", "D",
     ];
 
     public static readonly CommandLineOption[] Table =

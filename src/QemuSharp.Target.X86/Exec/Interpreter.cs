@@ -98,6 +98,7 @@ public sealed class Interpreter
                 exit = c.DeliverFault();
                 if (exit != ExitReason.None)
                     return exit;
+                c.Exit = ExitReason.None;
                 c.CodeModified = true;
             }
             if (c.CodeModified)

@@ -9,6 +9,9 @@ namespace QemuSharp.Target.X86.Cpu;
 /// </summary>
 public sealed partial class X86Cpu
 {
+    /// <summary>Called before each exception or interrupt is delivered (vector, software, error code or -1): QEMU's <c>-d int</c>.</summary>
+    public Action<int, bool, int>? OnEvent { get; set; }
+
     /// <summary>Looks at stop requests, the interrupt shadow, NMI and INTR; called between blocks when <see cref="Attention"/> is set.</summary>
     public ExitReason ServiceAttention()
     {
@@ -93,6 +96,7 @@ public sealed partial class X86Cpu
 
     private ExitReason DeliverEvent(Vector vector, bool software, bool hasError, uint error)
     {
+        OnEvent?.Invoke((int)vector, software, hasError ? (int)error : -1);
         try
         {
             Deliver((int)vector, software, hasError, error);

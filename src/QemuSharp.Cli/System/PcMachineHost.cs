@@ -9,7 +9,7 @@ using QemuSharp.Monitor.Machine;
 namespace QemuSharp.Cli.System;
 
 /// <summary>The <c>pc</c> machine as the life cycle and the monitor see it.</summary>
-internal sealed class PcMachineHost : IMachine, IDisposable
+internal sealed class PcMachineHost : IMachine, IMachineInspection, IDisposable
 {
     public const string TypeName = "pc-i440fx-7.2";
 
@@ -113,6 +113,33 @@ internal sealed class PcMachineHost : IMachine, IDisposable
                 (vector == 14 ? $"CR2={cpu.Cr2:x16}" : $"env->regs[R_EAX]={cpu.R[Target.X86.Cpu.Gpr.Rax]:x16}") + $" EFER={cpu.Efer:x} CR0={cpu.Cr0:x} CR4={cpu.Cr4:x} bits={cpu.CodeBits}");
         };
     }
+
+    public string Registers()
+    {
+        lock (MainLoop.Lock)
+            return Target.X86.Cpu.CpuStateDump.Format(_machine.Cpu);
+    }
+
+    public string MemoryTree()
+    {
+        var sb = new global::System.Text.StringBuilder();
+        sb.Append("address-space: memory\n  0000000000000000-ffffffffffffffff (prio 0, i/o): system\n");
+        foreach (var r in _machine.Memory.FlatView)
+        {
+            string kind = r.Region.Kind switch { Memory.RegionKind.Ram => "ram", Memory.RegionKind.Rom => "rom", _ => "i/o" };
+            sb.Append($"    {r.Start:x16}-{r.End:x16} (prio 0, {kind}): {r.Region.Name}\n");
+        }
+        sb.Append("\naddress-space: I/O\n  0000000000000000-000000000000ffff (prio 0, i/o): io\n");
+        foreach (string line in _machine.Ports.Describe())
+            sb.Append("  ").Append(line).Append('\n');
+        return sb.Append('\n').ToString();
+    }
+
+    public string DeviceTree() => _machine.DescribeDevices();
+
+    public bool ReadPhysical(ulong address, Span<byte> destination) => _machine.Memory.TryRead(address, destination);
+
+    public bool ReadVirtual(ulong address, Span<byte> destination) => _machine.ReadVirtual(address, destination);
 
     private static byte[] ReadFile(string path, string prefix)
     {

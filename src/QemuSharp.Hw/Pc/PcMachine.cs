@@ -46,6 +46,7 @@ public sealed class PcMachine : IDisposable
     private readonly RamBlock _ram;
     private readonly TimerThread _timerThread;
     private readonly List<Action> _resets = [];
+    private readonly List<IDeviceInfo> _devices = [];
 
     public PcMachine(PcConfig config)
     {
@@ -120,6 +121,12 @@ public sealed class PcMachine : IDisposable
 
         _resets.AddRange([Pic.Reset, Pit.Reset, Speaker.Reset, Hpet.Reset, Rtc.Reset, Keyboard.Reset, Port92.Reset, PostPort.Reset, Pm.Reset, IoApic.Reset, Apic.Reset]);
         Vcpu.TripleFault += () => GuestReset?.Invoke();
+        foreach (object device in new object[] { Pic.Master, Pic.Slave, Pit, Speaker, Rtc, Keyboard, Port92, PostPort, Hpet, IoApic, Apic, Pm })
+            if (device is IDeviceInfo info)
+                _devices.Add(info);
+        foreach (var uart in Serials)
+            if ((object)uart is IDeviceInfo info)
+                _devices.Add(info);
         LoadFirmwareAndKernel();
     }
 
@@ -186,6 +193,36 @@ public sealed class PcMachine : IDisposable
         LoadFirmwareAndKernel();
         if (running)
             Vcpu.Resume();
+    }
+
+    /// <summary>Reads through the CPU's page tables, page by page, as the monitor's <c>x</c> does.</summary>
+    public bool ReadVirtual(ulong address, Span<byte> destination)
+    {
+        if (Cpu.Tlb.Mmu is not Target.X86.Mmu.SystemMmu mmu)
+            return false;
+        int done = 0;
+        while (done < destination.Length)
+        {
+            ulong a = address + (ulong)done;
+            int n = (int)Math.Min((ulong)(destination.Length - done), 4096 - (a & 0xfff));
+            if (!mmu.TryDebugTranslate(a, out ulong physical) || !Memory.TryRead(physical, destination.Slice(done, n)))
+                return false;
+            done += n;
+        }
+        return true;
+    }
+
+    /// <summary>QEMU's <c>info qtree</c> for the devices that describe themselves.</summary>
+    public string DescribeDevices()
+    {
+        var sb = new System.Text.StringBuilder("bus: main-system-bus\n  type System\n");
+        foreach (var device in _devices)
+        {
+            sb.Append($"  dev: {device.TypeName}, id \"\"\n");
+            foreach (var (key, value) in device.Properties)
+                sb.Append($"    {key} = {value}\n");
+        }
+        return sb.ToString();
     }
 
     /// <summary>The ACPI power button (QMP system_powerdown).</summary>

@@ -45,7 +45,8 @@ public static class HmpInterpreter
         new("kvm", "", "show KVM information", HmpArg.None, c => $"kvm support: {(c.Host.Info.KvmEnabled ? "enabled" : "disabled")}\r\n"),
         new("mtree", "[-f][-d][-o][-D]", "show memory tree (-f: dump flat view for address spaces;-d: dump dispatch tree, valid with -f only);-o: dump region owners/parents;-D: dump disabled regions", HmpArg.Optional, InfoMtree),
         new("name", "", "show the current VM name", HmpArg.None, c => c.Host.Info.Name is { } n ? n + "\r\n" : ""),
-        new("qtree", "", "show device tree", HmpArg.None, _ => "bus: main-system-bus\r\n  type System\r\n"),
+        new("qtree", "", "show device tree", HmpArg.None, c => Inspection(c) is { } m ? Crlf(m.DeviceTree()) : "bus: main-system-bus\r\n  type System\r\n"),
+        new("registers", "[-a|vcpu]", "show the cpu registers (-a: show register info for all cpus; vcpu: specific vCPU to query; show the current CPU's registers if omitted)", HmpArg.Optional, c => Inspection(c) is { } m ? Crlf(m.Registers()) : ""),
         new("status", "", "show the current VM status (running|paused)", HmpArg.None, InfoStatus),
         new("uuid", "", "show the current VM UUID", HmpArg.None, c => c.Host.Info.Uuid + "\r\n"),
         new("version", "", "show the version of QEMU", HmpArg.None, c => $"{c.Host.Info.Major}.{c.Host.Info.Minor}.{c.Host.Info.Micro}{c.Host.Info.Package}\r\n"),
@@ -157,7 +158,11 @@ public static class HmpInterpreter
     private static string InfoChardev(HmpCall call) =>
         string.Concat(call.Host.Chardevs.All.Select(c => $"{c.Id}: filename={c.Filename}\r\n"));
 
-    private static string InfoMtree(HmpCall call) =>
+    private static IMachineInspection? Inspection(HmpCall call) => call.Host.Lifecycle?.Machine as IMachineInspection;
+
+    private static string Crlf(string text) => text.Replace("\n", "\r\n");
+
+    private static string InfoMtree(HmpCall call) => Inspection(call) is { } m ? Crlf(m.MemoryTree()) :
         "address-space: memory\r\n  0000000000000000-ffffffffffffffff (prio 0, i/o): system\r\n\r\n" +
         "address-space: I/O\r\n  0000000000000000-000000000000ffff (prio 0, i/o): io\r\n\r\n";
 

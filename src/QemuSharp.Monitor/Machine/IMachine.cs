@@ -31,3 +31,20 @@ public interface IEventSink
 {
     void Emit(string name, object? data);
 }
+
+/// <summary>What a machine with CPUs and memory shows the monitor (info registers, info mtree, info qtree, x, xp).</summary>
+public interface IMachineInspection
+{
+    /// <summary>The register dump of CPU 0, lines separated by '\n'.</summary>
+    string Registers();
+
+    string MemoryTree();
+
+    string DeviceTree();
+
+    /// <summary>Reads guest physical memory; false where it is not RAM or ROM.</summary>
+    bool ReadPhysical(ulong address, Span<byte> destination);
+
+    /// <summary>Reads through CPU 0's page tables; false where a page is not mapped.</summary>
+    bool ReadVirtual(ulong address, Span<byte> destination);
+}

@@ -64,6 +64,20 @@ public sealed unsafe class SystemMmu : IGuestMmu
         return true;
     }
 
+    /// <summary>Where a linear address lies in physical memory, for the monitor and debugger: no A/D bit changes, no fault.</summary>
+    public bool TryDebugTranslate(ulong linear, out ulong physical)
+    {
+        ulong page = linear & ~0xfffUL;
+        if ((_cpu.Cr0 & Cr0Pg) == 0)
+        {
+            physical = _cpu.LongMode ? linear : linear & 0xffff_ffffUL;
+            return true;
+        }
+        var walk = _cpu.LongMode ? WalkLong(page) : (_cpu.Cr4 & Cr4Pae) != 0 ? WalkPae(page) : WalkLegacy(page);
+        physical = walk.Physical | (linear & 0xfff);
+        return walk.Fault == FaultKind.None;
+    }
+
     private enum FaultKind : byte { None, NotPresent, Protection, Reserved, NonCanonical }
 
     private struct Walk

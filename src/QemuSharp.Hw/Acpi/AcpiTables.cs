@@ -36,12 +36,12 @@ public static class AcpiTables
     /// <summary>FADT flags: WBINVD, PROC_C1, SLP_BUTTON (no fixed sleep button), RTC_S4, RESET_REG_SUP, USE_PLATFORM_CLOCK.</summary>
     public const uint FadtFlags = 1 << 0 | 1 << 2 | 1 << 5 | 1 << 7 | 1 << 10 | 1 << 15;
 
-    /// <summary>IAPC_BOOT_ARCH: LEGACY_DEVICES and 8042 (without the 8042 bit Linux skips the keyboard controller).</summary>
-    public const ushort BootArchitecture = 0x0003;
+    /// <summary>IAPC_BOOT_ARCH: 8042 present, as QEMU's q35 FADT (without it Linux skips the keyboard controller).</summary>
+    public const ushort BootArchitecture = 0x0002;
 
-    /// <summary>PIIX3 reset control register and the value that requests a hard reset.</summary>
+    /// <summary>The PIIX3 reset control register and the value QEMU's q35 FADT writes (bit 2 starts the reset).</summary>
     public const ushort ResetPort = 0xcf9;
-    public const byte ResetValue = 0x06;
+    public const byte ResetValue = 0x0f;
 
     private static readonly (ushort Port, int Irq)[] SerialResources = [(0x3f8, 4), (0x2f8, 3), (0x3e8, 4), (0x2e8, 3)];
 
@@ -99,7 +99,10 @@ public static class AcpiTables
         return b;
     }
 
-    /// <summary>The ACPI 2.0 FADT (revision 3, 244 bytes) with 32-bit and generic-address copies of each block.</summary>
+    /// <summary>
+    /// The ACPI 2.0 FADT (revision 3, 244 bytes, as QEMU's q35 builds it): QEMU's pc uses the
+    /// ACPI 1.0 FADT, which cannot hold the reset register or be listed in an XSDT.
+    /// </summary>
     public static byte[] Fadt(uint facs, uint dsdt)
     {
         var b = new byte[244 - 36];

@@ -241,7 +241,10 @@ public sealed class Hpet : IIoHandler
             Schedule(t);
     }
 
-    /// <summary>Arms the host timer for the tick at which the counter next equals the comparator.</summary>
+    /// <summary>
+    /// Arms the host timer for the tick at which the counter next equals the comparator; a
+    /// comparator already passed fires on the next tick, as in QEMU.
+    /// </summary>
     private void Schedule(Comparator t)
     {
         ulong now = Ticks;
@@ -260,6 +263,7 @@ public sealed class Hpet : IIoHandler
         t.Timer.Arm(deadline);
     }
 
+    /// <summary>A periodic comparator that matched moves on by whole periods until it lies ahead of the counter.</summary>
     private void Expired(int n)
     {
         Comparator t = _timers[n];
@@ -268,12 +272,12 @@ public sealed class Hpet : IIoHandler
         {
             if ((t.Config & Tn32Bit) != 0)
             {
-                while ((int)((uint)t.Compare - (uint)now) < 0)
+                while ((int)((uint)t.Compare - (uint)now) <= 0)
                     t.Compare = (uint)(t.Compare + t.Period);
             }
             else
             {
-                while ((long)(t.Compare - now) < 0)
+                while ((long)(t.Compare - now) <= 0)
                     t.Compare += t.Period;
             }
             Schedule(t);

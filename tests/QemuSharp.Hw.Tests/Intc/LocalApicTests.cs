@@ -248,4 +248,15 @@ public sealed class LocalApicTests
         Set(LvtLint1, 0x400);
         Assert.Equal(0x10400u, Reg(LvtLint1));
     }
+
+    [Theory]
+    [InlineData(0x2f0ul, 0x80u)]
+    [InlineData(0x390ul, 0u)]
+    public void ShouldFlagWritesToUndefinedRegistersButNotToReadOnlyOnes(ulong offset, uint esr)
+    {
+        EnableSoftware();
+        Set(offset, 1);
+        Set(Esr, 0);
+        Assert.Equal(esr, Reg(Esr));
+    }
 }

@@ -180,7 +180,7 @@ public static class LinuxLoader
         return t;
     }
 
-    private static void Store(PhysicalMemory memory, ulong address, ReadOnlySpan<byte> bytes, string what)
+    internal static void Store(PhysicalMemory memory, ulong address, ReadOnlySpan<byte> bytes, string what)
     {
         if (!memory.TryWrite(address, bytes))
             throw new LinuxBootException($"the {what} does not fit in guest RAM at 0x{address:x}");

@@ -28,19 +28,22 @@ internal static partial class DebianKernel
             string? deb = Directory.GetFiles(cache, "*.deb").FirstOrDefault();
             if (exit != 0 || deb is null)
                 throw new InvalidOperationException($"apt-get download {package.Value} failed: {output}");
-            (exit, output) = HostTool.Run("dpkg-deb", cache, "-x", deb, Path.Combine(cache, "root"));
+            string root = Path.Combine(cache, "root");
+            (exit, output) = HostTool.Run("dpkg-deb", cache, "-x", deb, root);
             if (exit != 0)
                 throw new InvalidOperationException($"dpkg-deb -x {deb} failed: {output}");
+            string vmlinuz = Directory.GetFiles(Path.Combine(root, "boot"), "vmlinuz-*").FirstOrDefault()
+                ?? throw new InvalidOperationException($"{package.Value} holds no /boot/vmlinuz-*");
+            File.Move(vmlinuz, Path.Combine(cache, Path.GetFileName(vmlinuz)));
+            Directory.Delete(root, recursive: true);
             File.Delete(deb);
-            return Find(cache) ?? throw new InvalidOperationException($"{package.Value} holds no /boot/vmlinuz-*");
+            return Find(cache)!;
         }
     }
 
-    private static string? Find(string cache)
-    {
-        string boot = Path.Combine(cache, "root", "boot");
-        return Directory.Exists(boot) ? Directory.GetFiles(boot, "vmlinuz-*").FirstOrDefault() : null;
-    }
+    /// <summary>Only the vmlinuz is kept; the modules the package also holds are removed after unpacking.</summary>
+    private static string? Find(string cache) =>
+        Directory.Exists(cache) ? Directory.GetFiles(cache, "vmlinuz-*").FirstOrDefault() : null;
 
     [GeneratedRegex(@"linux-image-6\.[0-9A-Za-z.+~-]+-amd64")]
     private static partial Regex VersionedPackage();

@@ -205,10 +205,12 @@ public sealed class LinuxLoaderTests : IDisposable
         Assert.Equal(address & ~0x1ffffful, pde & 0x000f_ffff_ffe0_0000);
     }
 
-    [Fact]
-    public void ShouldReadDebiansCloudKernelHeader()
+    [Theory]
+    [InlineData("cloud")]
+    [InlineData("")]
+    public void ShouldReadTheHeaderOfDebiansKernels(string flavour)
     {
-        byte[] image = File.ReadAllBytes(DebianKernel.Vmlinuz("cloud"));
+        byte[] image = File.ReadAllBytes(DebianKernel.Vmlinuz(flavour));
         LinuxSetupHeader header = LinuxSetupHeader.Parse(image)!;
         Assert.NotNull(header);
         Assert.True(header.Supports64BitEntry);

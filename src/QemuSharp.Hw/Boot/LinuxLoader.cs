@@ -134,6 +134,8 @@ public static class LinuxLoader
         p[(int)SetupHeaderField.LoadFlags] |= LinuxSetupHeader.LoadedHigh;
         U32(p, (int)SetupHeaderField.Code32Start, (uint)KernelAddress);
         U32(p, (int)SetupHeaderField.CmdLinePtr, (uint)CommandLineAddress);
+        if (VideoMode(options.CommandLine) is { } mode)
+            BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan((int)SetupHeaderField.VidMode), mode);
         U32(p, (int)SetupHeaderField.RamdiskImage, (uint)initrdAddress);
         U32(p, (int)SetupHeaderField.RamdiskSize, initrdSize);
         BinaryPrimitives.WriteUInt64LittleEndian(p.AsSpan((int)BootParamsField.AcpiRsdpAddr), options.AcpiRsdpAddress);
@@ -150,6 +152,36 @@ public static class LinuxLoader
             BinaryPrimitives.WriteUInt32LittleEndian(e[16..], (uint)map[i].Type);
         }
         return p;
+    }
+
+    /// <summary>
+    /// The vid_mode that a "vga=" parameter asks for, as QEMU reads it: normal (0xffff), ext
+    /// (0xfffe), ask (0xfffd) or a number in C notation; null without the parameter.
+    /// </summary>
+    public static ushort? VideoMode(string commandLine)
+    {
+        int at = commandLine.IndexOf("vga=", StringComparison.Ordinal);
+        if (at < 0)
+            return null;
+        string value = commandLine[(at + 4)..];
+        if (value.StartsWith("normal", StringComparison.Ordinal))
+            return 0xffff;
+        if (value.StartsWith("ext", StringComparison.Ordinal))
+            return 0xfffe;
+        if (value.StartsWith("ask", StringComparison.Ordinal))
+            return 0xfffd;
+        string number = value.Split(' ')[0];
+        try
+        {
+            uint mode = number.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Convert.ToUInt32(number[2..], 16)
+                : number.Length > 1 && number[0] == '0' ? Convert.ToUInt32(number[1..], 8)
+                : uint.Parse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+            return (ushort)mode;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new LinuxBootException("qemu: invalid 'vga=' kernel parameter.");
+        }
     }
 
     /// <summary>Null descriptor, then 32-bit code at 0x08, __BOOT_CS at 0x10 and __BOOT_DS at 0x18.</summary>

@@ -91,6 +91,28 @@ public sealed class LinuxLoaderTests : IDisposable
         Assert.Equal(0, zeroPage[0x1ef]);
     }
 
+    [Theory]
+    [InlineData("console=ttyS0", 0xffff)]
+    [InlineData("vga=normal quiet", 0xffff)]
+    [InlineData("vga=ext", 0xfffe)]
+    [InlineData("vga=ask", 0xfffd)]
+    [InlineData("vga=0x317 quiet", 0x317)]
+    [InlineData("vga=791", 0x317)]
+    [InlineData("vga=01427", 0x317)]
+    public void ShouldSetVidModeFromTheVgaParameterAsQemuDoes(string commandLine, ushort mode)
+    {
+        byte[] zeroPage = LinuxLoader.BuildBootParams(BzImage(), LinuxSetupHeader.Parse(BzImage())!,
+            new LinuxBootOptions { RamSize = 64 * Mib, CommandLine = commandLine }, 0, 0);
+        Assert.Equal(mode, BinaryPrimitives.ReadUInt16LittleEndian(zeroPage.AsSpan(0x1fa)));
+    }
+
+    [Fact]
+    public void ShouldRefuseAnInvalidVgaParameterWithQemusMessage()
+    {
+        var e = Assert.Throws<LinuxBootException>(() => LinuxLoader.VideoMode("vga=0x31x"));
+        Assert.Equal("qemu: invalid 'vga=' kernel parameter.", e.Message);
+    }
+
     [Fact]
     public void ShouldDescribeRamInTheE820TableOfTheZeroPage()
     {

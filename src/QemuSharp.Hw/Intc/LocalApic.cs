@@ -112,7 +112,11 @@ public sealed class LocalApic : IIoHandler, IInterruptController
         UpdateInterrupts();
     }
 
-    /// <summary>WRMSR to IA32_APIC_BASE: the base moves, the BSP flag is read-only, and a disabled APIC stays disabled until reset.</summary>
+    /// <summary>
+    /// WRMSR to IA32_APIC_BASE: the BSP flag is read-only and a globally disabled APIC stays
+    /// disabled until reset. A new base is recorded in <see cref="BaseAddress"/>; moving the MMIO
+    /// window is the machine's job.
+    /// </summary>
     public void WriteBaseMsr(ulong value)
     {
         ulong keep = BaseMsr & (BaseMsrBsp | BaseMsrEnable);
@@ -126,6 +130,7 @@ public sealed class LocalApic : IIoHandler, IInterruptController
         UpdateInterrupts();
     }
 
+    /// <summary>IA32_TSC_DEADLINE (MSR 0x6e0): in TSC-deadline mode the timer fires when the TSC reaches it, then reads 0.</summary>
     public ulong TscDeadline
     {
         get => _tscDeadline;

@@ -17,6 +17,9 @@ public sealed record AcpiPlatform
     public int SerialPorts { get; init; } = 1;
 
     public bool Hpet { get; init; } = true;
+
+    /// <summary>The GSI behind each of the PIIX3's PIRQA-D lines: 10, 10, 11, 11 as SeaBIOS routes them.</summary>
+    public IReadOnlyList<byte> PirqGsi { get; init; } = [10, 10, 11, 11];
 }
 
 /// <summary>The tables laid out for one guest-physical address, and where the RSDP is.</summary>
@@ -214,6 +217,7 @@ public static class AcpiTables
                 AmlResources.WordIo(0xd00, 0xffff),
                 AmlResources.DWordMemory(true, 0xa0000, 0xbffff),
                 AmlResources.DWordMemory(false, pciHoleStart, 0xfebfffff))),
+            Aml.Name("_PRT", PciRoutingTable(platform)),
             Aml.Device("ISA", [.. isa]));
         var system = new List<byte[]> { pci };
         if (platform.Hpet)
@@ -231,6 +235,24 @@ public static class AcpiTables
                 Aml.Integer(0), Aml.Integer(0))),
         ]);
         return Table("DSDT", 1, body);
+    }
+
+    /// <summary>
+    /// _PRT in GSI form (source 0): on the i440FX, INTx pin P of slot S drives PIRQ (P + S - 1) mod 4,
+    /// except INTA of slot 1 (the PIIX function that QEMU wires to the SCI, GSI 9).
+    /// </summary>
+    private static byte[] PciRoutingTable(AcpiPlatform platform)
+    {
+        var entries = new List<byte[]>();
+        for (uint slot = 1; slot < 32; slot++)
+        {
+            for (uint pin = 0; pin < 4; pin++)
+            {
+                uint gsi = slot == 1 && pin == 0 ? Piix4Pm.SciIrq : platform.PirqGsi[(int)((pin + slot - 1) & 3)];
+                entries.Add(Aml.Package(Aml.Integer(slot << 16 | 0xffff), Aml.Integer(pin), Aml.Integer(0), Aml.Integer(gsi)));
+            }
+        }
+        return Aml.Package([.. entries]);
     }
 
     private static byte[] SourceOverride(byte irq, uint gsi, ushort flags) =>

@@ -162,18 +162,32 @@ public sealed class AcpiTablesTests
             var tables = TablesOf(AcpiTables.Build(Pc, Base));
             foreach (string name in new[] { "FACP", "DSDT", "APIC", "HPET" })
                 File.WriteAllBytes(Path.Combine(dir, name + ".dat"), tables[name]);
-            var (exit, output) = HostTool.Run("acpiexec", dir, "-b", @"evaluate \_S5; evaluate \_SB.PCI0.ISA.COM1._CRS",
+            var (exit, output) = HostTool.Run("acpiexec", dir, "-b", @"evaluate \_S5; evaluate \_SB.PCI0.ISA.COM1._CRS; evaluate \_SB.PCI0._PRT",
                 "FACP.dat", "DSDT.dat", "APIC.dat", "HPET.dat");
             Assert.True(exit == 0, output);
             Assert.DoesNotContain("ACPI Error", output);
             Assert.DoesNotContain("ACPI Exception", output);
             Assert.Matches(@"\[Package\] Contains 4 Elements", output);
             Assert.Contains("47 01 F8 03 F8 03 00 08 22 10 00 79 00", output);
+            Assert.Matches(@"\[Package\] Contains 124 Elements", output);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData(1, 0, 9)]
+    [InlineData(1, 1, 10)]
+    [InlineData(2, 0, 10)]
+    [InlineData(3, 0, 11)]
+    [InlineData(4, 3, 11)]
+    [InlineData(5, 0, 10)]
+    public void ShouldRoutePciInterruptPinsThroughThePiix3Pirqs(uint slot, uint pin, uint gsi)
+    {
+        byte[] entry = Aml.Package(Aml.Integer(slot << 16 | 0xffff), Aml.Integer(pin), Aml.Integer(0), Aml.Integer(gsi));
+        Assert.True(AcpiTables.Dsdt(Pc).AsSpan().IndexOf(entry) > 0);
     }
 
     [Fact]

@@ -54,8 +54,9 @@ public static class PvhLoader
             LinuxLoader.Store(memory, s.PhysicalAddress, file.Slice((int)s.FileOffset, (int)s.FileSize), "ELF segment");
             if (s.MemorySize - s.FileSize > options.RamSize)
                 throw new LinuxBootException("an ELF segment is larger than guest RAM");
-            if (s.MemorySize > s.FileSize)
-                LinuxLoader.Store(memory, s.PhysicalAddress + s.FileSize, new byte[s.MemorySize - s.FileSize], "ELF segment");
+            byte[] zeros = new byte[1 << 20];
+            for (ulong at = s.FileSize; at < s.MemorySize; at += (ulong)zeros.Length)
+                LinuxLoader.Store(memory, s.PhysicalAddress + at, zeros.AsSpan(0, (int)Math.Min((ulong)zeros.Length, s.MemorySize - at)), "ELF segment");
         }
 
         ulong initrdAddress = 0;

@@ -32,6 +32,9 @@ public sealed class Hpet : IIoHandler
 
     private const long NsPerTick = 10;
 
+    /// <summary>Tn_INT_ROUTE_CNF selects one of 32 inputs; those beyond the IOAPIC's 24 go nowhere, as in QEMU.</summary>
+    private const int IoApicPins = 24;
+
     /// <summary>Revision 1, NUM_TIM_CAP 2 (three timers), COUNT_SIZE_CAP, LEG_RT_CAP, vendor 0x8086.</summary>
     public const ulong CapabilitiesValue = (ulong)PeriodFs << 32 | 0x8086_0000 | 1 << 15 | 1 << 13 | (TimerCount - 1) << 8 | 0x01;
 
@@ -315,7 +318,8 @@ public sealed class Hpet : IIoHandler
     {
         if (Legacy && n < 2)
             return n == 0 ? _legacyIrq0 : _legacyIrq8;
-        return _ioApicInput((int)((_timers[n].Config >> 9) & 0x1f));
+        int route = (int)((_timers[n].Config >> 9) & 0x1f);
+        return route < IoApicPins ? _ioApicInput(route) : NullIrqLine.Instance;
     }
 
     private void SetRtcLevel(bool level)

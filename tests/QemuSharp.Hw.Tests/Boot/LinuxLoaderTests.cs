@@ -177,6 +177,17 @@ public sealed class LinuxLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ShouldCopyNoMoreThanTheSetupHeaderAreaWhateverTheHeaderClaims()
+    {
+        byte[] image = BzImage();
+        image[0x201] = 0xff;
+        image[0x290] = 0xaa;
+        Assert.Equal(0x290 - 0x1f1, LinuxSetupHeader.Parse(image)!.Length);
+        byte[] zeroPage = LinuxLoader.BuildBootParams(image, LinuxSetupHeader.Parse(image)!, new LinuxBootOptions { RamSize = 64 * Mib }, 0, 0);
+        Assert.Equal(0, zeroPage[0x290]);
+    }
+
+    [Fact]
     public void ShouldRefuseAnImageWithoutTheHdrSSignature()
     {
         Assert.Throws<LinuxBootException>(() => LinuxLoader.Load(Ram(16 * Mib), new byte[4096],

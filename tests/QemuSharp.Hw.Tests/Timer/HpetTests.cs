@@ -178,4 +178,14 @@ public sealed class HpetTests
         AdvanceTo(1010);
         Assert.Equal(1, _gsi2.RisingEdges);
     }
+
+    [Fact]
+    public void ShouldDropInterruptsRoutedBeyondTheIoApicsInputs()
+    {
+        Write32(T0Config, TnEnable | Tn32Bit | 31 << 9);
+        Write32(T0Compare, 1);
+        Write32(Config, Enable);
+        AdvanceTo(100);
+        Assert.Equal(0, _gsi2.RisingEdges + _irq0.RisingEdges);
+    }
 }

@@ -45,6 +45,7 @@ public static class LinuxLoader
     public const ulong Pml4Address = 0x8000, PdptAddress = 0x9000, PageDirectoryAddress = 0xa000;
     public const ulong CommandLineAddress = 0x20000, CommandLineLimit = 0x10000;
     public const ulong KernelAddress = 0x100000;
+    public const ulong EbdaSegmentPointer = 0x40e, BaseMemorySizePointer = 0x413;
 
     /// <summary>Top of RAM below 4 GiB that QEMU keeps free for the firmware's ACPI tables; the initrd ends below it.</summary>
     public const ulong AcpiDataSize = 0x28000;
@@ -96,6 +97,7 @@ public static class LinuxLoader
         Store(memory, BootParamsAddress, bootParams, "boot_params");
         Store(memory, GdtAddress, Gdt(), "GDT");
         Store(memory, Pml4Address, IdentityPageTables(), "page tables");
+        WriteBiosDataArea(memory);
 
         var entry = new CpuEntryState
         {
@@ -210,6 +212,20 @@ public static class LinuxLoader
             }
         }
         return t;
+    }
+
+    /// <summary>
+    /// The two BIOS data area words Linux reads where a BIOS would have set them: the EBDA
+    /// segment at 0x40e and the conventional memory size in KiB at 0x413.
+    /// </summary>
+    internal static void WriteBiosDataArea(PhysicalMemory memory)
+    {
+        var ebdaSegment = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(ebdaSegment, (ushort)(E820Map.EbdaStart >> 4));
+        Store(memory, EbdaSegmentPointer, ebdaSegment, "BIOS data area");
+        var baseMemoryKib = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(baseMemoryKib, (ushort)(E820Map.EbdaStart >> 10));
+        Store(memory, BaseMemorySizePointer, baseMemoryKib, "BIOS data area");
     }
 
     internal static void Store(PhysicalMemory memory, ulong address, ReadOnlySpan<byte> bytes, string what)

@@ -81,6 +81,7 @@ public static class PvhLoader
             LinuxLoader.Store(memory, ModuleListAddress, Module(initrdAddress, initrdSize), "module list");
         LinuxLoader.Store(memory, MemoryMapAddress, MemoryMap(map), "memory map");
         LinuxLoader.Store(memory, LinuxLoader.GdtAddress, LinuxLoader.Gdt(), "GDT");
+        LinuxLoader.WriteBiosDataArea(memory);
 
         var entry = new CpuEntryState
         {

@@ -188,6 +188,15 @@ public sealed class LinuxLoaderTests : IDisposable
     }
 
     [Fact]
+    public void ShouldPointTheBiosDataAreaAtTheEbdaAndGive639KiBOfBaseMemory()
+    {
+        var memory = Ram(16 * Mib);
+        LinuxLoader.Load(memory, BzImage(), new LinuxBootOptions { RamSize = 16 * Mib });
+        Assert.Equal(0x9fc0, BinaryPrimitives.ReadUInt16LittleEndian(Read(memory, 0x40e, 2)));
+        Assert.Equal(639, BinaryPrimitives.ReadUInt16LittleEndian(Read(memory, 0x413, 2)));
+    }
+
+    [Fact]
     public void ShouldRefuseAnImageWithoutTheHdrSSignature()
     {
         Assert.Throws<LinuxBootException>(() => LinuxLoader.Load(Ram(16 * Mib), new byte[4096],

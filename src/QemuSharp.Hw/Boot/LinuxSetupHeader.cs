@@ -38,8 +38,6 @@ public sealed record LinuxSetupHeader
     /// <summary>"HdrS" at offset 0x202.</summary>
     public const uint Magic = 0x53726448;
 
-    public const ushort BootFlagValue = 0xaa55;
-
     /// <summary>boot_params keeps the setup header in 0x1f1-0x28f; edd_mbr_sig_buffer follows.</summary>
     public const int EndOfHeaderArea = 0x290;
 

@@ -17,6 +17,9 @@ public sealed record AcpiPlatform
     public int SerialPorts { get; init; } = 1;
 
     public bool Hpet { get; init; } = true;
+
+    /// <summary>The GSI behind each of the PIIX3's PIRQA-D lines: 10, 10, 11, 11 as SeaBIOS routes them.</summary>
+    public IReadOnlyList<byte> PirqGsi { get; init; } = [10, 10, 11, 11];
 }
 
 /// <summary>The tables laid out for one guest-physical address, and where the RSDP is.</summary>
@@ -36,12 +39,12 @@ public static class AcpiTables
     /// <summary>FADT flags: WBINVD, PROC_C1, SLP_BUTTON (no fixed sleep button), RTC_S4, RESET_REG_SUP, USE_PLATFORM_CLOCK.</summary>
     public const uint FadtFlags = 1 << 0 | 1 << 2 | 1 << 5 | 1 << 7 | 1 << 10 | 1 << 15;
 
-    /// <summary>IAPC_BOOT_ARCH: LEGACY_DEVICES and 8042 (without the 8042 bit Linux skips the keyboard controller).</summary>
-    public const ushort BootArchitecture = 0x0003;
+    /// <summary>IAPC_BOOT_ARCH: 8042 present, as QEMU's q35 FADT (without it Linux skips the keyboard controller).</summary>
+    public const ushort BootArchitecture = 0x0002;
 
-    /// <summary>PIIX3 reset control register and the value that requests a hard reset.</summary>
+    /// <summary>The PIIX3 reset control register and the value QEMU's q35 FADT writes (bit 2 starts the reset).</summary>
     public const ushort ResetPort = 0xcf9;
-    public const byte ResetValue = 0x06;
+    public const byte ResetValue = 0x0f;
 
     private static readonly (ushort Port, int Irq)[] SerialResources = [(0x3f8, 4), (0x2f8, 3), (0x3e8, 4), (0x2e8, 3)];
 
@@ -99,7 +102,10 @@ public static class AcpiTables
         return b;
     }
 
-    /// <summary>The ACPI 2.0 FADT (revision 3, 244 bytes) with 32-bit and generic-address copies of each block.</summary>
+    /// <summary>
+    /// The ACPI 2.0 FADT (revision 3, 244 bytes, as QEMU's q35 builds it): QEMU's pc uses the
+    /// ACPI 1.0 FADT, which cannot hold the reset register or be listed in an XSDT.
+    /// </summary>
     public static byte[] Fadt(uint facs, uint dsdt)
     {
         var b = new byte[244 - 36];
@@ -211,6 +217,7 @@ public static class AcpiTables
                 AmlResources.WordIo(0xd00, 0xffff),
                 AmlResources.DWordMemory(true, 0xa0000, 0xbffff),
                 AmlResources.DWordMemory(false, pciHoleStart, 0xfebfffff))),
+            Aml.Name("_PRT", PciRoutingTable(platform)),
             Aml.Device("ISA", [.. isa]));
         var system = new List<byte[]> { pci };
         if (platform.Hpet)
@@ -228,6 +235,24 @@ public static class AcpiTables
                 Aml.Integer(0), Aml.Integer(0))),
         ]);
         return Table("DSDT", 1, body);
+    }
+
+    /// <summary>
+    /// _PRT in GSI form (source 0): on the i440FX, INTx pin P of slot S drives PIRQ (P + S - 1) mod 4,
+    /// except INTA of slot 1 (the PIIX function that QEMU wires to the SCI, GSI 9).
+    /// </summary>
+    private static byte[] PciRoutingTable(AcpiPlatform platform)
+    {
+        var entries = new List<byte[]>();
+        for (uint slot = 1; slot < 32; slot++)
+        {
+            for (uint pin = 0; pin < 4; pin++)
+            {
+                uint gsi = slot == 1 && pin == 0 ? Piix4Pm.SciIrq : platform.PirqGsi[(int)((pin + slot - 1) & 3)];
+                entries.Add(Aml.Package(Aml.Integer(slot << 16 | 0xffff), Aml.Integer(pin), Aml.Integer(0), Aml.Integer(gsi)));
+            }
+        }
+        return Aml.Package([.. entries]);
     }
 
     private static byte[] SourceOverride(byte irq, uint gsi, ushort flags) =>

@@ -36,7 +36,7 @@ public sealed class Piix4Pm
 
     public const long TimerFrequencyHz = 3_579_545;
 
-    public const ushort TimerStatus = 1 << 0, GlobalStatus = 1 << 5, PowerButtonStatus = 1 << 8, RtcStatus = 1 << 10, WakeStatus = 1 << 15;
+    public const ushort TimerStatus = 1 << 0, GlobalStatus = 1 << 5, PowerButtonStatus = 1 << 8, RtcStatus = 1 << 10;
     public const ushort SciEnable = 1 << 0, SleepEnable = 1 << 13;
 
     /// <summary>PM1 events that raise the SCI when both their status and enable bits are set.</summary>

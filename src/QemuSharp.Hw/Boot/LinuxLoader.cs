@@ -45,6 +45,7 @@ public static class LinuxLoader
     public const ulong Pml4Address = 0x8000, PdptAddress = 0x9000, PageDirectoryAddress = 0xa000;
     public const ulong CommandLineAddress = 0x20000, CommandLineLimit = 0x10000;
     public const ulong KernelAddress = 0x100000;
+    public const ulong EbdaSegmentPointer = 0x40e, BaseMemorySizePointer = 0x413;
 
     /// <summary>Top of RAM below 4 GiB that QEMU keeps free for the firmware's ACPI tables; the initrd ends below it.</summary>
     public const ulong AcpiDataSize = 0x28000;
@@ -96,6 +97,7 @@ public static class LinuxLoader
         Store(memory, BootParamsAddress, bootParams, "boot_params");
         Store(memory, GdtAddress, Gdt(), "GDT");
         Store(memory, Pml4Address, IdentityPageTables(), "page tables");
+        WriteBiosDataArea(memory);
 
         var entry = new CpuEntryState
         {
@@ -134,6 +136,8 @@ public static class LinuxLoader
         p[(int)SetupHeaderField.LoadFlags] |= LinuxSetupHeader.LoadedHigh;
         U32(p, (int)SetupHeaderField.Code32Start, (uint)KernelAddress);
         U32(p, (int)SetupHeaderField.CmdLinePtr, (uint)CommandLineAddress);
+        if (VideoMode(options.CommandLine) is { } mode)
+            BinaryPrimitives.WriteUInt16LittleEndian(p.AsSpan((int)SetupHeaderField.VidMode), mode);
         U32(p, (int)SetupHeaderField.RamdiskImage, (uint)initrdAddress);
         U32(p, (int)SetupHeaderField.RamdiskSize, initrdSize);
         BinaryPrimitives.WriteUInt64LittleEndian(p.AsSpan((int)BootParamsField.AcpiRsdpAddr), options.AcpiRsdpAddress);
@@ -150,6 +154,36 @@ public static class LinuxLoader
             BinaryPrimitives.WriteUInt32LittleEndian(e[16..], (uint)map[i].Type);
         }
         return p;
+    }
+
+    /// <summary>
+    /// The vid_mode that a "vga=" parameter asks for, as QEMU reads it: normal (0xffff), ext
+    /// (0xfffe), ask (0xfffd) or a number in C notation; null without the parameter.
+    /// </summary>
+    public static ushort? VideoMode(string commandLine)
+    {
+        int at = commandLine.IndexOf("vga=", StringComparison.Ordinal);
+        if (at < 0)
+            return null;
+        string value = commandLine[(at + 4)..];
+        if (value.StartsWith("normal", StringComparison.Ordinal))
+            return 0xffff;
+        if (value.StartsWith("ext", StringComparison.Ordinal))
+            return 0xfffe;
+        if (value.StartsWith("ask", StringComparison.Ordinal))
+            return 0xfffd;
+        string number = value.Split(' ')[0];
+        try
+        {
+            uint mode = number.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Convert.ToUInt32(number[2..], 16)
+                : number.Length > 1 && number[0] == '0' ? Convert.ToUInt32(number[1..], 8)
+                : uint.Parse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+            return (ushort)mode;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+        {
+            throw new LinuxBootException("qemu: invalid 'vga=' kernel parameter.");
+        }
     }
 
     /// <summary>Null descriptor, then 32-bit code at 0x08, __BOOT_CS at 0x10 and __BOOT_DS at 0x18.</summary>
@@ -180,7 +214,21 @@ public static class LinuxLoader
         return t;
     }
 
-    private static void Store(PhysicalMemory memory, ulong address, ReadOnlySpan<byte> bytes, string what)
+    /// <summary>
+    /// The two BIOS data area words Linux reads where a BIOS would have set them: the EBDA
+    /// segment at 0x40e and the conventional memory size in KiB at 0x413.
+    /// </summary>
+    internal static void WriteBiosDataArea(PhysicalMemory memory)
+    {
+        var ebdaSegment = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(ebdaSegment, (ushort)(E820Map.EbdaStart >> 4));
+        Store(memory, EbdaSegmentPointer, ebdaSegment, "BIOS data area");
+        var baseMemoryKib = new byte[2];
+        BinaryPrimitives.WriteUInt16LittleEndian(baseMemoryKib, (ushort)(E820Map.EbdaStart >> 10));
+        Store(memory, BaseMemorySizePointer, baseMemoryKib, "BIOS data area");
+    }
+
+    internal static void Store(PhysicalMemory memory, ulong address, ReadOnlySpan<byte> bytes, string what)
     {
         if (!memory.TryWrite(address, bytes))
             throw new LinuxBootException($"the {what} does not fit in guest RAM at 0x{address:x}");

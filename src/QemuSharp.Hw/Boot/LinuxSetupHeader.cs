@@ -38,7 +38,8 @@ public sealed record LinuxSetupHeader
     /// <summary>"HdrS" at offset 0x202.</summary>
     public const uint Magic = 0x53726448;
 
-    public const ushort BootFlagValue = 0xaa55;
+    /// <summary>boot_params keeps the setup header in 0x1f1-0x28f; edd_mbr_sig_buffer follows.</summary>
+    public const int EndOfHeaderArea = 0x290;
 
     /// <summary>loadflags: the protected-mode code is loaded at 0x100000.</summary>
     public const byte LoadedHigh = 1 << 0;
@@ -75,7 +76,7 @@ public sealed record LinuxSetupHeader
     /// <summary>Reads the header; null when the image has no "HdrS" signature (not a bzImage).</summary>
     public static LinuxSetupHeader? Parse(ReadOnlySpan<byte> image)
     {
-        if (image.Length < 0x270 || U32(image, SetupHeaderField.Header) != Magic)
+        if (image.Length < EndOfHeaderArea || U32(image, SetupHeaderField.Header) != Magic)
             return null;
         int setupSects = image[(int)SetupHeaderField.SetupSects];
         ushort version = U16(image, SetupHeaderField.Version);
@@ -92,7 +93,7 @@ public sealed record LinuxSetupHeader
             CmdlineSize = version >= 0x0206 ? U32(image, SetupHeaderField.CmdlineSize) : 255,
             PrefAddress = version >= 0x020a ? BinaryPrimitives.ReadUInt64LittleEndian(image[(int)SetupHeaderField.PrefAddress..]) : 0x100000,
             InitSize = version >= 0x020a ? U32(image, SetupHeaderField.InitSize) : 0,
-            Length = 0x202 + image[0x201] - 0x1f1,
+            Length = Math.Min(0x202 + image[0x201], EndOfHeaderArea) - 0x1f1,
         };
     }
 

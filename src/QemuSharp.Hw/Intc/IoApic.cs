@@ -151,8 +151,9 @@ public sealed class IoApic : IIoHandler
     }
 
     /// <summary>
-    /// Sends every pending, unmasked entry: an edge request is consumed when sent; a level
-    /// request stays while its input is asserted and is sent once per remote IRR cycle.
+    /// Sends every pending, unmasked entry: an edge request is consumed when sent (one that
+    /// arrived while masked waits for the unmask, as in QEMU); a level request stays while its
+    /// input is asserted and is sent once per remote IRR cycle.
     /// </summary>
     private void UpdateInterrupts()
     {

@@ -1,40 +1,9 @@
-using System.Numerics;
 using QemuSharp.Common.Irq;
 using QemuSharp.Common.Time;
 using QemuSharp.Memory;
 using QemuSharp.Target.X86.Cpu;
 
 namespace QemuSharp.Hw.Intc;
-
-/// <summary>xAPIC register offsets in the 4 KiB MMIO page (Intel SDM vol. 3, table 10-1).</summary>
-public enum LocalApicRegister : ushort
-{
-    Id = 0x20,
-    Version = 0x30,
-    TaskPriority = 0x80,
-    ArbitrationPriority = 0x90,
-    ProcessorPriority = 0xa0,
-    Eoi = 0xb0,
-    RemoteRead = 0xc0,
-    LogicalDestination = 0xd0,
-    DestinationFormat = 0xe0,
-    SpuriousVector = 0xf0,
-    InService = 0x100,
-    TriggerMode = 0x180,
-    InterruptRequest = 0x200,
-    ErrorStatus = 0x280,
-    InterruptCommandLow = 0x300,
-    InterruptCommandHigh = 0x310,
-    LvtTimer = 0x320,
-    LvtThermal = 0x330,
-    LvtPerformance = 0x340,
-    LvtLint0 = 0x350,
-    LvtLint1 = 0x360,
-    LvtError = 0x370,
-    TimerInitialCount = 0x380,
-    TimerCurrentCount = 0x390,
-    TimerDivideConfig = 0x3e0,
-}
 
 /// <summary>
 /// The local APIC of one CPU in xAPIC mode, as QEMU's "apic" device: a 4 KiB register page at
@@ -60,7 +29,7 @@ public sealed class LocalApic : IIoHandler, IInterruptController
     private readonly IClock _clock;
     private readonly DeviceTimer _timer;
     private readonly bool _bsp;
-    private readonly uint[] _isr = new uint[8], _tmr = new uint[8], _irr = new uint[8];
+    private readonly ApicVectorSet _isr = new(), _tmr = new(), _irr = new();
     private readonly uint[] _lvt = new uint[LvtCount];
     private uint _id, _tpr, _ldr, _dfr, _svr, _esr, _esrPending, _icrLow, _icrHigh;
     private uint _initialCount, _divideConfig;
@@ -128,9 +97,9 @@ public sealed class LocalApic : IIoHandler, IInterruptController
         _tpr = _ldr = _esr = _esrPending = _icrLow = _icrHigh = 0;
         _dfr = 0xffffffff;
         _svr = 0xff;
-        Array.Clear(_isr);
-        Array.Clear(_tmr);
-        Array.Clear(_irr);
+        _isr.Clear();
+        _tmr.Clear();
+        _irr.Clear();
         Array.Fill(_lvt, LvtMasked);
         if (_bsp)
             _lvt[LvtLint0Index] = (uint)ApicDeliveryMode.ExtInt << 8;
@@ -143,7 +112,11 @@ public sealed class LocalApic : IIoHandler, IInterruptController
         UpdateInterrupts();
     }
 
-    /// <summary>WRMSR to IA32_APIC_BASE: the base moves, the BSP flag is read-only, and a disabled APIC stays disabled until reset.</summary>
+    /// <summary>
+    /// WRMSR to IA32_APIC_BASE: the BSP flag is read-only and a globally disabled APIC stays
+    /// disabled until reset. A new base is recorded in <see cref="BaseAddress"/>; moving the MMIO
+    /// window is the machine's job.
+    /// </summary>
     public void WriteBaseMsr(ulong value)
     {
         ulong keep = BaseMsr & (BaseMsrBsp | BaseMsrEnable);
@@ -157,6 +130,7 @@ public sealed class LocalApic : IIoHandler, IInterruptController
         UpdateInterrupts();
     }
 
+    /// <summary>IA32_TSC_DEADLINE (MSR 0x6e0): in TSC-deadline mode the timer fires when the TSC reaches it, then reads 0.</summary>
     public ulong TscDeadline
     {
         get => _tscDeadline;
@@ -193,8 +167,8 @@ public sealed class LocalApic : IIoHandler, IInterruptController
         int vector = HighestDeliverable();
         if (vector >= 0)
         {
-            Clear(_irr, vector);
-            Set(_isr, vector);
+            _irr.Remove(vector);
+            _isr.Add(vector);
             UpdateInterrupts();
             return (byte)vector;
         }
@@ -212,7 +186,6 @@ public sealed class LocalApic : IIoHandler, IInterruptController
             case LocalApicRegister.Id: return _id << 24;
             case LocalApicRegister.Version: return VersionValue;
             case LocalApicRegister.TaskPriority: return _tpr;
-            case LocalApicRegister.ArbitrationPriority: return 0;
             case LocalApicRegister.ProcessorPriority: return ProcessorPriority();
             case LocalApicRegister.LogicalDestination: return _ldr;
             case LocalApicRegister.DestinationFormat: return _dfr;
@@ -226,8 +199,8 @@ public sealed class LocalApic : IIoHandler, IInterruptController
         }
         if (offset >= 0x100 && offset < 0x280)
         {
-            uint[] bank = offset < 0x180 ? _isr : offset < 0x200 ? _tmr : _irr;
-            return bank[(offset >> 4) & 7];
+            ApicVectorSet bank = offset < 0x180 ? _isr : offset < 0x200 ? _tmr : _irr;
+            return bank.Word((offset >> 4) & 7);
         }
         if (offset >= (int)LocalApicRegister.LvtTimer && offset <= (int)LocalApicRegister.LvtError)
             return _lvt[(offset - (int)LocalApicRegister.LvtTimer) >> 4];
@@ -266,9 +239,7 @@ public sealed class LocalApic : IIoHandler, IInterruptController
                     WriteLvt((offset - (int)LocalApicRegister.LvtTimer) >> 4, value);
                     break;
                 }
-                if (offset is not ((int)LocalApicRegister.Version or (int)LocalApicRegister.ProcessorPriority
-                    or (int)LocalApicRegister.ArbitrationPriority or (int)LocalApicRegister.TimerCurrentCount
-                    or (int)LocalApicRegister.RemoteRead) && !(offset >= 0x100 && offset < 0x280))
+                if (!Enum.IsDefined((LocalApicRegister)offset) && offset is not (>= 0x100 and < 0x280))
                     SignalError(EsrIllegalRegister);
                 return;
         }
@@ -307,7 +278,7 @@ public sealed class LocalApic : IIoHandler, IInterruptController
 
     private uint ProcessorPriority()
     {
-        int isrv = Highest(_isr);
+        int isrv = _isr.Highest;
         uint isrClass = isrv < 0 ? 0 : (uint)isrv & 0xf0;
         return (_tpr & 0xf0) >= isrClass ? _tpr : isrClass;
     }
@@ -316,17 +287,17 @@ public sealed class LocalApic : IIoHandler, IInterruptController
     {
         if (!HardwareEnabled || !SoftwareEnabled)
             return -1;
-        int vector = Highest(_irr);
+        int vector = _irr.Highest;
         return vector >= 0 && (vector & 0xf0) > (ProcessorPriority() & 0xf0) ? vector : -1;
     }
 
     private void EndOfInterrupt()
     {
-        int vector = Highest(_isr);
+        int vector = _isr.Highest;
         if (vector < 0)
             return;
-        Clear(_isr, vector);
-        if (IsSet(_tmr, vector))
+        _isr.Remove(vector);
+        if (_tmr.Contains(vector))
             EoiBroadcast?.Invoke((byte)vector);
         UpdateInterrupts();
     }
@@ -341,8 +312,8 @@ public sealed class LocalApic : IIoHandler, IInterruptController
                     SignalError(EsrReceiveIllegalVector);
                     return;
                 }
-                Set(_irr, vector);
-                if (level) Set(_tmr, vector); else Clear(_tmr, vector);
+                _irr.Add(vector);
+                if (level) _tmr.Add(vector); else _tmr.Remove(vector);
                 break;
             case ApicDeliveryMode.Nmi:
                 _nmiPending = true;
@@ -470,18 +441,4 @@ public sealed class LocalApic : IIoHandler, IInterruptController
         if (_nmiPending || HasInterrupt)
             Kick?.Invoke();
     }
-
-    private static int Highest(uint[] bank)
-    {
-        for (int i = 7; i >= 0; i--)
-            if (bank[i] != 0)
-                return i * 32 + 31 - BitOperations.LeadingZeroCount(bank[i]);
-        return -1;
-    }
-
-    private static bool IsSet(uint[] bank, int vector) => (bank[vector >> 5] & (1u << (vector & 31))) != 0;
-
-    private static void Set(uint[] bank, int vector) => bank[vector >> 5] |= 1u << (vector & 31);
-
-    private static void Clear(uint[] bank, int vector) => bank[vector >> 5] &= ~(1u << (vector & 31));
 }

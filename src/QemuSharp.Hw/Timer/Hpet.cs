@@ -32,6 +32,9 @@ public sealed class Hpet : IIoHandler
 
     private const long NsPerTick = 10;
 
+    /// <summary>Tn_INT_ROUTE_CNF selects one of 32 inputs; those beyond the IOAPIC's 24 go nowhere, as in QEMU.</summary>
+    private const int IoApicPins = 24;
+
     /// <summary>Revision 1, NUM_TIM_CAP 2 (three timers), COUNT_SIZE_CAP, LEG_RT_CAP, vendor 0x8086.</summary>
     public const ulong CapabilitiesValue = (ulong)PeriodFs << 32 | 0x8086_0000 | 1 << 15 | 1 << 13 | (TimerCount - 1) << 8 | 0x01;
 
@@ -241,7 +244,10 @@ public sealed class Hpet : IIoHandler
             Schedule(t);
     }
 
-    /// <summary>Arms the host timer for the tick at which the counter next equals the comparator.</summary>
+    /// <summary>
+    /// Arms the host timer for the tick at which the counter next equals the comparator; a
+    /// comparator already passed fires on the next tick, as in QEMU.
+    /// </summary>
     private void Schedule(Comparator t)
     {
         ulong now = Ticks;
@@ -260,6 +266,7 @@ public sealed class Hpet : IIoHandler
         t.Timer.Arm(deadline);
     }
 
+    /// <summary>A periodic comparator that matched moves on by whole periods until it lies ahead of the counter.</summary>
     private void Expired(int n)
     {
         Comparator t = _timers[n];
@@ -268,12 +275,12 @@ public sealed class Hpet : IIoHandler
         {
             if ((t.Config & Tn32Bit) != 0)
             {
-                while ((int)((uint)t.Compare - (uint)now) < 0)
+                while ((int)((uint)t.Compare - (uint)now) <= 0)
                     t.Compare = (uint)(t.Compare + t.Period);
             }
             else
             {
-                while ((long)(t.Compare - now) < 0)
+                while ((long)(t.Compare - now) <= 0)
                     t.Compare += t.Period;
             }
             Schedule(t);
@@ -311,7 +318,8 @@ public sealed class Hpet : IIoHandler
     {
         if (Legacy && n < 2)
             return n == 0 ? _legacyIrq0 : _legacyIrq8;
-        return _ioApicInput((int)((_timers[n].Config >> 9) & 0x1f));
+        int route = (int)((_timers[n].Config >> 9) & 0x1f);
+        return route < IoApicPins ? _ioApicInput(route) : NullIrqLine.Instance;
     }
 
     private void SetRtcLevel(bool level)

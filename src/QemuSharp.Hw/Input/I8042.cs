@@ -121,12 +121,13 @@ public sealed class I8042 : IDeviceInfo
 
     public ulong ReadData()
     {
+        byte value = _outputValue;
         _status &= ~(int)(Status.OutputFull | Status.AuxOutputFull);
         // Lowering both lines first gives an edge for the next byte.
         _kbdIrq.Set(false);
         _auxIrq.Set(false);
         UpdateInterrupts();
-        return _outputValue;
+        return value;
     }
 
     public ulong ReadStatus() => (ulong)_status;

@@ -159,6 +159,17 @@ public sealed class Mc146818RtcTests
         Assert.Equal(0x00, Cmos(0x0c));
     }
 
+    [Fact]
+    public void ShouldStopTimersUntilRegisterCIsReadAgain()
+    {
+        SetCmos(0x0b, 0x52);
+        Advance(1_000_000_000);
+        Assert.True(_irq8.Level);
+        Assert.Null(_timers.NextDeadline);
+        Cmos(0x0c);
+        Assert.NotNull(_timers.NextDeadline);
+    }
+
     [Theory]
     [InlineData(0x03, 122_071)]
     [InlineData(0x01, 3_906_250)]

@@ -130,8 +130,6 @@ public sealed class I8042 : IDeviceInfo
         return value;
     }
 
-    public ulong ReadStatus() => (ulong)_status;
-
     public void WriteCommand(byte cmd)
     {
         _status |= (int)Status.Command;

@@ -321,7 +321,10 @@ public sealed class Mc146818Rtc : IIoHandler, IDeviceInfo
         UpdateInterrupts();
     }
 
-    /// <summary>IRQF (and the IRQ 8 level) is any flag whose enable is set; timers run only for enabled events.</summary>
+    /// <summary>
+    /// IRQF (and the IRQ 8 level) is any flag whose enable is set. Timers run only for enabled
+    /// events whose flag is still clear: until register C is read, another one changes nothing.
+    /// </summary>
     private void UpdateInterrupts()
     {
         byte b = _cmos[(int)Register.B];
@@ -332,11 +335,13 @@ public sealed class Mc146818Rtc : IIoHandler, IDeviceInfo
 
         long now = _clock.NowNs;
         int period = PeriodicCycles;
-        if ((b & RegBPie) != 0 && period > 0 && (_cmos[(int)Register.A] & 0x70) <= 0x20)
+        bool periodic = (b & RegBPie) != 0 && (c & RegCPf) == 0 && period > 0 && (_cmos[(int)Register.A] & 0x70) <= 0x20;
+        if (periodic)
             _periodicTimer.Arm(NsAtCycles((CyclesAt(now) / period + 1) * period));
         else
             _periodicTimer.Cancel();
-        if ((b & (RegBAie | RegBUie)) != 0 && Running)
+        bool update = ((b & RegBUie) != 0 && (c & RegCUf) == 0) || ((b & RegBAie) != 0 && (c & RegCAf) == 0);
+        if (update && Running)
             _updateTimer.Arm(now + Second - GuestNs() % Second);
         else
             _updateTimer.Cancel();

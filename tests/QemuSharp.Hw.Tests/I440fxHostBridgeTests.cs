@@ -23,10 +23,10 @@ public sealed class I440fxHostBridgeTests
     }
 
     [Fact]
-    public void ShouldHardwireMemoryAndBusMasterEnables()
+    public void ShouldStartWithCommandClearAndKeepItsRevision()
     {
-        _host.WriteConfig(0x04, 2, 0);
-        Assert.Equal(0x0006u, _host.ReadConfig(0x04, 2));
+        Assert.Equal(0x0000u, _host.ReadConfig(0x04, 2));
+        _host.WriteConfig(0x08, 1, 0x55);
         Assert.Equal(0x02u, _host.ReadConfig(0x08, 1));
     }
 }

@@ -187,6 +187,7 @@ public sealed class Uart16550Tests
     [Fact]
     public void ShouldGateInterruptWithOut2()
     {
+        Out(Mcr, 0x00);
         Out(Ier, 0x02);
         Assert.False(_irq4.Level);
         Assert.Equal(0x02u, In(Iir));

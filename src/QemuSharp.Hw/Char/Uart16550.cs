@@ -106,8 +106,8 @@ public sealed class Uart16550 : IIoHandler, IChardevFrontend, IDeviceInfo
     }
 
     /// <summary>
-    /// Master reset: registers as the data sheet gives them (the divisor is left at 12, 9600
-    /// baud). Input not yet taken by the receiver stays queued.
+    /// Master reset: registers as the data sheet gives them, except that QEMU leaves OUT2 set
+    /// in MCR and the divisor at 12 (9600 baud). Input not yet taken by the receiver stays queued.
     /// </summary>
     public void Reset()
     {
@@ -115,7 +115,7 @@ public sealed class Uart16550 : IIoHandler, IChardevFrontend, IDeviceInfo
         _ier = 0;
         _fcr = 0;
         _lcr = 0;
-        _mcr = 0;
+        _mcr = McrOut2;
         _lsr = LsrThre | LsrTemt;
         _msr = ModemInputs();
         _scr = 0;

@@ -56,16 +56,23 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
 
     public void Attach(IoPortSpace io) => io.Map(0x40, 4, this, "pit");
 
-    /// <summary>Power-on: every counter in mode 0 with its count undefined, so no output edges.</summary>
+    /// <summary>
+    /// Power-on as QEMU models it: every counter in mode 3 with a count of 65536 (and no access
+    /// mode until a control word sets one), so channel 0 gives IRQ0 its 18.2 Hz square wave from
+    /// the start; channel 2 waits for its GATE.
+    /// </summary>
     public void Reset()
     {
-        _timer.Cancel();
         long now = _clock.NowNs;
         for (int i = 0; i < 3; i++)
         {
-            _channels[i] = new Channel { Gate = i < 2, Start = now };
+            bool gate = i < 2;
+            _channels[i] = new Channel
+            {
+                Gate = gate, Mode = 3, Access = Access.Latch, Loaded = true, Waiting = !gate, IdleOutput = true, Start = now,
+            };
         }
-        _irq0.Set(false);
+        UpdateInterrupts();
     }
 
     /// <summary>Channel 2's GATE, from bit 0 of port 0x61.</summary>
@@ -323,7 +330,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     {
         public int Mode;
         public bool Bcd;
-        public Access Access = Access.LowThenHigh;
+        public Access Access;
         public bool ReadHigh;
         public bool WriteHigh;
         public int Pending;

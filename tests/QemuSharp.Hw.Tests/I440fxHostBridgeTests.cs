@@ -15,11 +15,11 @@ public sealed class I440fxHostBridgeTests
     }
 
     [Fact]
-    public void ShouldKeepSmramBaseSegmentReadOnly()
+    public void ShouldStoreSmramControl()
     {
         Assert.Equal(0x02u, _host.ReadConfig(0x72, 1));
         _host.WriteConfig(0x72, 1, 0x4d);
-        Assert.Equal(0x4au, _host.ReadConfig(0x72, 1));
+        Assert.Equal(0x4du, _host.ReadConfig(0x72, 1));
     }
 
     [Fact]

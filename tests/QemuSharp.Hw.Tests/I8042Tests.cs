@@ -176,4 +176,57 @@ public sealed class I8042Tests
         Data(0x02);
         Assert.Equal(1, _resets);
     }
+
+    [Fact]
+    public void ShouldMatchQemuThroughLinuxI8042AndAtkbdProbes()
+    {
+        // Status bits 2 and 3 are left out: QEMU keeps A2 set and the system flag from the self-test,
+        // where the 8042 shows the port last written and the command byte's system flag.
+        const int statusMask = 0xf3;
+        var script = new QemuPortScript().In8(0x64, statusMask);
+        void Command(int cmd, int replies)
+        {
+            script.Out8(0x64, cmd);
+            for (int i = 0; i < replies; i++)
+                script.In8(0x64, statusMask).In8(0x60);
+        }
+        void Send(int prefix, int value, int replies)
+        {
+            if (prefix != 0)
+                script.Out8(0x64, prefix);
+            script.Out8(0x60, value);
+            for (int i = 0; i < replies; i++)
+                script.In8(0x64, statusMask).In8(0x60);
+        }
+        Command(0xaa, 1);
+        Command(0x20, 1);
+        Command(0xab, 1);
+        Command(0xa9, 1);
+        Command(0xd0, 1);
+        Send(0xd3, 0x5a, 1);
+        Command(0xa7, 0);
+        Command(0x20, 1);
+        Command(0xa8, 0);
+        Command(0x20, 1);
+        Send(0, 0xf2, 3);
+        Send(0, 0xf5, 1);
+        Send(0, 0xed, 1);
+        Send(0, 0x02, 1);
+        Send(0, 0xee, 1);
+        Send(0, 0xf4, 1);
+        Send(0x60, 0x47, 0);
+        Command(0x20, 1);
+        Send(0, 0xf2, 3);
+        Send(0xd4, 0xff, 3);
+        Send(0xd4, 0xf2, 2);
+        Send(0xd4, 0xf3, 1);
+        Send(0xd4, 0x64, 1);
+        Send(0xd4, 0xe9, 4);
+        Send(0xd4, 0xf4, 1);
+        Send(0xd4, 0xe9, 4);
+        Send(0xd4, 0xf5, 1);
+        Send(0x60, 0x03, 0);
+        script.In8(0x64, statusMask);
+        script.AssertSameAsQemu(new PcDevices().Io);
+    }
 }

@@ -71,10 +71,11 @@ public sealed class PciConfigPortsTests
     }
 
     [Fact]
-    public void ShouldReadReservedAddressBitsAsZero()
+    public void ShouldIgnoreReservedAddressBitsWhenDecoding()
     {
         _io.Write(0xcf8, 4, 0xff000003);
-        Assert.Equal(0x80000000u, _io.Read(0xcf8, 4));
+        Assert.Equal(0xff000003u, _io.Read(0xcf8, 4));
+        Assert.Equal(0x12378086u, _io.Read(0xcfc, 4));
     }
 
     [Fact]
@@ -85,5 +86,26 @@ public sealed class PciConfigPortsTests
         Assert.Equal(0x02u, _io.Read(0xcf9, 1));
         _io.Write(0xcf9, 1, 0x06);
         Assert.Equal(1, _resets);
+    }
+
+    [Fact]
+    public void ShouldMatchQemuWritableBitsOfBothFunctions()
+    {
+        var script = new QemuPortScript();
+        foreach (int devfn in new[] { 0x00, 0x08 })
+        {
+            for (int register = 0x04; register < 0x40; register += 4)
+            {
+                script.PciRead(devfn, register).PciWrite(devfn, register, 0xffffffff).PciRead(devfn, register)
+                    .PciWrite(devfn, register, 0).PciRead(devfn, register);
+            }
+        }
+        script.PciWrite(0x08, 0x60, 0xffffffff).PciRead(0x08, 0x60).PciWrite(0x08, 0x60, 0x80808080)
+            .Out32(0xcf8, 0x80000070).Out8(0xcfe, 0x4d).In32(0xcfc).Out8(0xcfe, 0x0a).In32(0xcfc)
+            .Out32(0xcf8, 0xff000003).In32(0xcf8).Out8(0xcfb, 0x01).In32(0xcf8)
+            .Out32(0xcf8, 0x80000000).In8(0xcfc).In8(0xcfd).In8(0xcfe).In8(0xcff)
+            .Out32(0xcf8, 0x80010000).In32(0xcfc)
+            .Out32(0xcf8, 0x00000000).In32(0xcfc);
+        script.AssertSameAsQemu(new PcDevices().Io);
     }
 }

@@ -252,6 +252,41 @@ public sealed class Uart16550Tests
         Assert.Equal("\"fake\"", _uart.Properties["chardev"]);
     }
 
+    [Fact]
+    public void ShouldMatchQemuThroughLinuxAutoconfigAndStartup()
+    {
+        // MSR delta bits are left out: the 16550A sets them for changes of the looped-back inputs,
+        // QEMU does not.
+        const int msrMask = 0xf0;
+        var script = new QemuPortScript()
+            .In8(Ier).Out8(Ier, 0x00).In8(Ier).Out8(Ier, 0x0f).In8(Ier).Out8(Ier, 0x00)
+            .In8(Mcr).In8(Lcr)
+            .Out8(Mcr, 0x1a).In8(Msr, msrMask).Out8(Mcr, 0x08)
+            .Out8(Lcr, 0xbf).Out8(Iir, 0x00).Out8(Lcr, 0x00).Out8(Fcr, 0x01).In8(Iir)
+            .Out8(Lcr, 0x80).In8(Iir).Out8(Lcr, 0xbf).In8(Iir)
+            .Out8(Lcr, 0x00).In8(Mcr).Out8(Lcr, 0xe0).In8(Iir).Out8(Lcr, 0x00)
+            .Out8(Fcr, 0x21).In8(Iir).Out8(Fcr, 0x01).Out8(Lcr, 0x80).Out8(Fcr, 0x21).In8(Iir).Out8(Fcr, 0x01).Out8(Lcr, 0x00)
+            .Out8(Ier, 0x40).In8(Ier).Out8(Ier, 0x00)
+            .Out8(Lcr, 0x80).Out8(Thr, 0x01).Out8(Ier, 0x00).In8(Thr).In8(Ier).Out8(Lcr, 0x03)
+            .Out8(Fcr, 0x07).Out8(Fcr, 0x00).In8(Lsr).In8(Thr).In8(Iir).In8(Msr, msrMask).In8(Lsr)
+            .Out8(Ier, 0x02).In8(Iir).Out8(Ier, 0x00).Out8(Ier, 0x02).In8(Iir).Out8(Ier, 0x00)
+            .Out8(Ier, 0x02).In8(Lsr).In8(Iir).Out8(Ier, 0x00)
+            .Out8(Fcr, 0x81).Out8(Mcr, 0x1b).Out8(Ier, 0x05).In8(Iir)
+            .Out8(Thr, 0x41).In8(Lsr).In8(Iir).In8(Thr).In8(Lsr).In8(Iir);
+        for (int i = 0; i < 9; i++)
+            script.Out8(Thr, 0x30 + i);
+        script.In8(Iir).In8(Lsr);
+        for (int i = 0; i < 9; i++)
+            script.In8(Thr);
+        script.In8(Lsr).In8(Iir);
+        for (int i = 0; i < 17; i++)
+            script.Out8(Thr, 0x61 + i);
+        script.In8(Lsr).In8(Lsr).Out8(Fcr, 0x83).In8(Lsr)
+            .Out8(Mcr, 0x18).In8(Msr, msrMask).Out8(Mcr, 0x1f).In8(Msr, msrMask).Out8(Mcr, 0x18).In8(Msr, msrMask)
+            .In8(Msr).Out8(Mcr, 0x08).In8(Msr, msrMask).In8(Msr).In8(Scr);
+        script.AssertSameAsQemu(new PcDevices().Io);
+    }
+
     private sealed class FakeBackend() : Chardev.Chardev("fake")
     {
         private readonly List<byte> _written = [];

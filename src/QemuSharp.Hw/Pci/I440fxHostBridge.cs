@@ -37,8 +37,6 @@ public sealed class I440fxHostBridge : PciDevice
     {
         Config[(int)Register.Dramc] = DramcAtReset;
         Config[(int)Register.Smram] = SmramAtReset;
-        // C_BASE_SEG is read only.
-        WriteMask[(int)Register.Smram] = 0x78;
     }
 
     public override string TypeName => "i440FX";

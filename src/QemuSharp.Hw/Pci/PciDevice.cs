@@ -42,8 +42,8 @@ public abstract class PciDevice : IDeviceInfo
         InterruptPin = 0x3d,
     }
 
-    /// <summary>Command bits software may set: I/O, memory, bus master, parity, SERR#, INTx disable.</summary>
-    private const ushort CommandWritable = 0x0547;
+    /// <summary>Command bits software may set, as in QEMU: I/O, memory, bus master, SERR#, INTx disable.</summary>
+    private const ushort CommandWritable = 0x0507;
 
     /// <summary>Status error bits, cleared by writing 1: parity, signalled/received aborts, SERR#.</summary>
     private const ushort StatusWriteOneToClear = 0xf900;
@@ -72,8 +72,8 @@ public abstract class PciDevice : IDeviceInfo
         SetWord(Header.SubsystemId, DefaultSubsystem);
         SetWriteMask(Header.Command, CommandWritable, 2);
         _writeOneToClear[(int)Header.Status + 1] = StatusWriteOneToClear >> 8;
+        // QEMU keeps the latency timer at 0: there is no real bus to share.
         WriteMask[(int)Header.CacheLineSize] = 0xff;
-        WriteMask[(int)Header.LatencyTimer] = 0xff;
         WriteMask[(int)Header.InterruptLine] = 0xff;
         Array.Fill(WriteMask, (byte)0xff, 0x40, 0xc0);
     }

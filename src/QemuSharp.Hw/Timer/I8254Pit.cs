@@ -69,7 +69,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
             bool gate = i < 2;
             _channels[i] = new Channel
             {
-                Gate = gate, Mode = 3, Access = Access.Latch, Loaded = true, Waiting = !gate, IdleOutput = true, Start = now,
+                Gate = gate, Mode = 3, ModeBits = 3, Access = Access.Latch, Loaded = true, Waiting = !gate, IdleOutput = true, Start = now,
             };
         }
         UpdateInterrupts();
@@ -172,9 +172,9 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
         }
         c.Access = access;
         c.ReadHigh = c.WriteHigh = false;
-        c.Mode = (v >> 1) & 7;
-        if (c.Mode > 5)
-            c.Mode -= 4;
+        // M2 is a don't-care bit for modes 2 and 3; the status byte reports the bits as written.
+        c.ModeBits = (v >> 1) & 7;
+        c.Mode = c.ModeBits > 5 ? c.ModeBits - 4 : c.ModeBits;
         c.Bcd = (v & 1) != 0;
         c.Latched = null;
         c.Status = null;
@@ -238,7 +238,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     }
 
     private byte StatusByte(Channel c) => (byte)((GetOutputOf(c) ? 0x80 : 0) | (c.NullCount ? 0x40 : 0)
-        | ((int)c.Access << 4) | (c.Mode << 1) | (c.Bcd ? 1 : 0));
+        | ((int)c.Access << 4) | (c.ModeBits << 1) | (c.Bcd ? 1 : 0));
 
     private bool GetOutputOf(Channel c) => Output(c, Elapsed(c, _clock.NowNs));
 
@@ -329,6 +329,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     private sealed class Channel
     {
         public int Mode;
+        public int ModeBits;
         public bool Bcd;
         public Access Access;
         public bool ReadHigh;

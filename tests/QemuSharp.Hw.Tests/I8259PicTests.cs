@@ -220,6 +220,20 @@ public sealed class I8259PicTests
     }
 
     [Fact]
+    public void ShouldDescribeStateAsHmpInfoPic()
+    {
+        InitLikeLinux();
+        Out(0x21, 0xb8);
+        Out(0x4d1, 0x0c);
+        _pic.Input(4).Raise();
+        Assert.Equal(
+        [
+            "pic1: irr=00 imr=00 isr=00 hprio=0 irq_base=38 rr_sel=0 elcr=0c fnm=0",
+            "pic0: irr=10 imr=b8 isr=00 hprio=0 irq_base=30 rr_sel=0 elcr=00 fnm=0",
+        ], _pic.InfoPic());
+    }
+
+    [Fact]
     public void ShouldDropEverythingOnReset()
     {
         InitLikeLinux();

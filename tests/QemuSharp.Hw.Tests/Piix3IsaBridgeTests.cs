@@ -57,6 +57,6 @@ public sealed class Piix3IsaBridgeTests
     public void ShouldDescribeItselfAsMultifunctionIsaBridge()
     {
         Assert.Equal("true", _piix3.Properties["multifunction"]);
-        Assert.Equal("ISA bridge, addr 00:01.0, pci id 8086:7000 (sub 1af4:1100)", _piix3.Properties["class"]);
+        Assert.Equal(["class ISA bridge, addr 00:01.0, pci id 8086:7000 (sub 1af4:1100)"], _piix3.Details);
     }
 }

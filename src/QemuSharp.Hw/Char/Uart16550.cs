@@ -87,7 +87,6 @@ public sealed class Uart16550 : IIoHandler, IChardevFrontend, IDeviceInfo
         ["index"] = $"{Index} (0x{Index:x})",
         ["iobase"] = $"{_iobase} (0x{_iobase:x})",
         ["irq"] = Index < IsaPorts.Length ? $"{IsaPorts[Index].Irq} (0x{IsaPorts[Index].Irq:x})" : "0 (0x0)",
-        ["chardev"] = $"\"{_backend?.Id ?? ""}\"",
     };
 
     public bool InterruptLevel { get; private set; }

@@ -90,6 +90,8 @@ public sealed class I8042 : IDeviceInfo
     {
         ["extended-state"] = "true",
         ["kbd-throttle"] = "false",
+        ["kbd-irq"] = "1 (0x1)",
+        ["mouse-irq"] = "12 (0xc)",
     };
 
     private int Ctr

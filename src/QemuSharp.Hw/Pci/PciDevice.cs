@@ -93,9 +93,21 @@ public abstract class PciDevice : IDeviceInfo
     {
         ["addr"] = $"{DevFn >> 3:x2}.{DevFn & 7}",
         ["romfile"] = "\"\"",
+        ["romsize"] = "4294967295 (0xffffffff)",
+        ["rombar"] = "1 (0x1)",
         ["multifunction"] = (Config[(int)Header.HeaderType] & 0x80) != 0 ? "true" : "false",
-        ["class"] = $"{ClassName}, addr 00:{DevFn >> 3:x2}.{DevFn & 7}, pci id {Word(Header.VendorId):x4}:{Word(Header.DeviceId):x4} (sub {Word(Header.SubsystemVendorId):x4}:{Word(Header.SubsystemId):x4})",
+        ["x-pcie-lnksta-dllla"] = "true",
+        ["x-pcie-extcap-init"] = "true",
+        ["failover_pair_id"] = "\"\"",
+        ["acpi-index"] = "0 (0x0)",
     };
+
+    /// <summary>The class line QEMU prints after a PCI function's properties.</summary>
+    public IEnumerable<string> Details =>
+    [
+        $"class {ClassName}, addr 00:{DevFn >> 3:x2}.{DevFn & 7}, pci id {Word(Header.VendorId):x4}:{Word(Header.DeviceId):x4} " +
+        $"(sub {Word(Header.SubsystemVendorId):x4}:{Word(Header.SubsystemId):x4})",
+    ];
 
     /// <summary>The class name <c>info qtree</c> and <c>info pci</c> print.</summary>
     protected abstract string ClassName { get; }

@@ -51,7 +51,6 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     public IReadOnlyDictionary<string, string> Properties => new Dictionary<string, string>
     {
         ["iobase"] = "64 (0x40)",
-        ["gsi-base"] = "0 (0x0)",
     };
 
     public void Attach(IoPortSpace io) => io.Map(0x40, 4, this, "pit");

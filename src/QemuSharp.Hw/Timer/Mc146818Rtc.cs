@@ -88,7 +88,9 @@ public sealed class Mc146818Rtc : IIoHandler, IDeviceInfo
     public IReadOnlyDictionary<string, string> Properties => new Dictionary<string, string>
     {
         ["base_year"] = "0 (0x0)",
-        ["lost_tick_policy"] = "discard",
+        ["iobase"] = "112 (0x70)",
+        ["irq"] = "8 (0x8)",
+        ["lost_tick_policy"] = "\"discard\"",
     };
 
     /// <summary>True while the guest holds NMI masked through bit 7 of port 0x70.</summary>

@@ -93,6 +93,22 @@ public sealed class I8254PitTests
     }
 
     [Fact]
+    public void ShouldLeaveIrq0AloneWhileHpetOwnsIt()
+    {
+        Out(0x43, 0x34);
+        Out(0x40, 0x00);
+        Out(0x40, 0x10);
+        _pit.Irq0Enabled = false;
+        _irq0Levels.Clear();
+        _clock.Advance(10_000_000);
+        _timers.RunExpired();
+        Assert.Empty(_irq0Levels);
+        Assert.Null(_timers.NextDeadline);
+        _pit.Irq0Enabled = true;
+        Assert.NotNull(_timers.NextDeadline);
+    }
+
+    [Fact]
     public void ShouldFreezeLatchedCountUntilBothBytesAreRead()
     {
         Out(0x43, 0x34);

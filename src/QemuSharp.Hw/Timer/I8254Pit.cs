@@ -37,6 +37,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     private readonly IIrqLine _irq0;
     private readonly DeviceTimer _timer;
     private readonly Channel[] _channels = [new(), new(), new()];
+    private bool _irq0Enabled = true;
 
     public I8254Pit(TimerQueue timers, IIrqLine irq0)
     {
@@ -72,6 +73,20 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
             };
         }
         UpdateInterrupts();
+    }
+
+    /// <summary>
+    /// False while an HPET in legacy replacement mode owns IRQ0: channel 0 keeps counting but
+    /// leaves the line as it is and runs no timer.
+    /// </summary>
+    public bool Irq0Enabled
+    {
+        get => _irq0Enabled;
+        set
+        {
+            _irq0Enabled = value;
+            UpdateInterrupts();
+        }
     }
 
     /// <summary>Channel 2's GATE, from bit 0 of port 0x61.</summary>
@@ -302,6 +317,11 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
 
     private void UpdateChannel0(long when)
     {
+        if (!_irq0Enabled)
+        {
+            _timer.Cancel();
+            return;
+        }
         Channel c = _channels[0];
         long d = Elapsed(c, when);
         _irq0.Set(Output(c, d));

@@ -39,4 +39,15 @@ public sealed class Port92Tests
         _io.Write(0x80, 1, 0x12);
         Assert.Equal(0xffu, _io.Read(0x80, 1));
     }
+
+    [Fact]
+    public void ShouldMatchQemuPort92AndPort61Writes()
+    {
+        // Port 0x61 bit 5 is PIT channel 2's OUT, which depends on time; bit 4 toggles on every read
+        // in both. Bits 2 and 3 (SERR# and IOCHK# enables) are read/write in the PIIX, QEMU drops them.
+        var script = new QemuPortScript()
+            .In8(0x92).Out8(0x92, 0x02).In8(0x92).Out8(0x92, 0x00).In8(0x92)
+            .Out8(0x61, 0xff).In8(0x61, 0xd3).Out8(0x61, 0x00).In8(0x61, 0xd3).In8(0x61, 0xd3);
+        script.AssertSameAsQemu(new PcDevices().Io);
+    }
 }

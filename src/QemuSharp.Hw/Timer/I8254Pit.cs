@@ -7,7 +7,7 @@ namespace QemuSharp.Hw.Timer;
 /// <summary>
 /// The Intel 8254 programmable interval timer at 0x40-0x43, clocked at 1.193182 MHz. On a PC
 /// channel 0's OUT drives IRQ0, channel 1 once refreshed DRAM, and channel 2's GATE and OUT
-/// are reached through port 0x61 (see <see cref="PcSpeaker"/>). Channels 0 and 1 have GATE tied
+/// are reached through port 0x61 (<c>PcSpeaker</c>). Channels 0 and 1 have GATE tied
 /// high. Counters follow the guest clock; nothing ticks unless IRQ0 needs an edge.
 /// </summary>
 public sealed class I8254Pit : IIoHandler, IDeviceInfo

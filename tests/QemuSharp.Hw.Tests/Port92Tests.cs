@@ -33,6 +33,15 @@ public sealed class Port92Tests
     }
 
     [Fact]
+    public void ShouldKeepA20BitAcrossSystemReset()
+    {
+        var port92 = new Port92(() => _resets++, _a20.Add);
+        port92.Write(0, 1, 0x03);
+        port92.Reset();
+        Assert.Equal(0x02u, port92.Read(0, 1));
+    }
+
+    [Fact]
     public void ShouldFloatPort80ReadsAndIgnoreWrites()
     {
         new DebugPort80().Attach(_io);

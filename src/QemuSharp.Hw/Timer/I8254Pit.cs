@@ -277,7 +277,11 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     /// <summary>CLK pulses since the count was loaded.</summary>
     private long Elapsed(Channel c, long now) => c.Held ?? NsToTicks(now - c.Start);
 
-    /// <summary>OUT after <paramref name="d"/> clocks, per the 8254 data sheet's waveforms.</summary>
+    /// <summary>
+    /// OUT after <paramref name="d"/> clocks, per the 8254 data sheet's waveforms. QEMU draws modes
+    /// 2, 4 and 5 inverted (a one-clock high pulse); the rising edges that reach IRQ0 come once per
+    /// period either way.
+    /// </summary>
     private static bool Output(Channel c, long d)
     {
         if (c.Waiting || !c.Loaded)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace QemuSharp.Hw.Tests;
 
 /// <summary>Register values straight after reset, against qemu-system-x86_64 started without firmware.</summary>
@@ -41,5 +43,26 @@ public sealed class QemuResetStateTests
         foreach (int index in new[] { 0x15, 0x16, 0x17, 0x18, 0x30, 0x31, 0x34, 0x35, 0x5b, 0x5c, 0x5d })
             script.Out8(0x70, index).In8(0x71);
         script.AssertSameAsQemu(new PcDevices((ulong)memoryMiB << 20).Io, memoryMiB);
+    }
+
+    [Fact]
+    public void ShouldNameIoWindowsAsQemuInfoMtreeDoes()
+    {
+        var psi = new ProcessStartInfo("qemu-system-x86_64",
+            "-M pc -m 128 -nodefaults -no-user-config -display none -serial null -monitor stdio -S")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process qemu = Process.Start(psi)!;
+        qemu.StandardInput.Write("info mtree\nquit\n");
+        qemu.StandardInput.Close();
+        string output = qemu.StandardOutput.ReadToEnd();
+        Assert.True(qemu.WaitForExit(60_000));
+        var qemuLines = output.Split('\n').Select(l => l.Trim()).ToHashSet();
+        var ours = new PcDevices().Io.Describe().Select(l => l.Trim()).ToList();
+        Assert.NotEmpty(ours);
+        Assert.All(ours, line => Assert.Contains(line, qemuLines));
     }
 }

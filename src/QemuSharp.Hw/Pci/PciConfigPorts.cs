@@ -29,7 +29,13 @@ public sealed class PciConfigPorts : IIoHandler
         _resetControl = resetControl;
     }
 
-    public void Attach(IoPortSpace io) => io.Map(0xcf8, 8, this, "pci-conf");
+    /// <summary>Maps CONFADDR and CONFDATA under the names <c>info mtree</c> gives them.</summary>
+    public void Attach(IoPortSpace io)
+    {
+        io.Map(0xcf8, 4, this, "pci-conf-idx");
+        ulong data = (ulong)Register.ConfigData;
+        io.Map(0xcfc, 4, new IoHandler((o, s) => Read(o + data, s), (o, s, v) => Write(o + data, s, v)), "pci-conf-data");
+    }
 
     public void Reset() => _address = 0;
 

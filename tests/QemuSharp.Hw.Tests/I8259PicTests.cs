@@ -220,6 +220,14 @@ public sealed class I8259PicTests
     }
 
     [Fact]
+    public void ShouldSplitWordAccessIntoCommandAndDataBytes()
+    {
+        InitLikeLinux();
+        _io.Write(0x20, 2, 0x5a0b);
+        Assert.Equal(0x5a00u, _io.Read(0x20, 2));
+    }
+
+    [Fact]
     public void ShouldDescribeStateAsHmpInfoPic()
     {
         InitLikeLinux();

@@ -94,7 +94,7 @@ public sealed class Uart16550 : IIoHandler, IChardevFrontend, IDeviceInfo
     public void Attach(IoPortSpace io, ushort iobase)
     {
         _iobase = iobase;
-        io.Map(iobase, 8, this, "serial");
+        io.Map(iobase, 8, new ByteWideIo(this), "serial");
     }
 
     /// <summary>Makes this UART the frontend of <paramref name="backend"/> (QEMU's chardev property).</summary>

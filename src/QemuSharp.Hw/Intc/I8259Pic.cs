@@ -60,8 +60,8 @@ public sealed class I8259Pic : IIoHandler
     /// <summary>Maps both chips and the ELCR pair.</summary>
     public void Attach(IoPortSpace io)
     {
-        io.Map(0x20, 2, _master, "pic");
-        io.Map(0xa0, 2, _slave, "pic");
+        io.Map(0x20, 2, new ByteWideIo(_master), "pic");
+        io.Map(0xa0, 2, new ByteWideIo(_slave), "pic");
         io.Map(0x4d0, 1, this, "elcr");
         io.Map(0x4d1, 1, new IoHandler((o, s) => ((IIoHandler)this).Read(o + 1, s), (o, s, v) => ((IIoHandler)this).Write(o + 1, s, v)), "elcr");
     }

@@ -54,7 +54,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
         ["iobase"] = "64 (0x40)",
     };
 
-    public void Attach(IoPortSpace io) => io.Map(0x40, 4, this, "pit");
+    public void Attach(IoPortSpace io) => io.Map(0x40, 4, new ByteWideIo(this), "pit");
 
     /// <summary>
     /// Power-on as QEMU models it: every counter in mode 3 with a count of 65536 (and no access

@@ -98,7 +98,7 @@ public sealed class Mc146818Rtc : IIoHandler, IDeviceInfo
 
     public DateTime Now => DateTime.UnixEpoch.AddTicks(GuestNs() / 100);
 
-    public void Attach(IoPortSpace io) => io.Map(0x70, 2, this, "rtc");
+    public void Attach(IoPortSpace io) => io.Map(0x70, 2, new ByteWideIo(this), "rtc");
 
     /// <summary>RESET clears the interrupt enables and flags; the clock and CMOS RAM keep running.</summary>
     public void Reset()

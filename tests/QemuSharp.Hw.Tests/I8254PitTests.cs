@@ -92,6 +92,17 @@ public sealed class I8254PitTests
         Assert.Null(_timers.NextDeadline);
     }
 
+    [Theory]
+    [InlineData(0x34)]
+    [InlineData(0x36)]
+    public void ShouldArmNoTimerForTheIllegalCountOfOneInPeriodicModes(int control)
+    {
+        Out(0x43, (uint)control);
+        Out(0x40, 1);
+        Out(0x40, 0);
+        Assert.Null(_timers.NextDeadline);
+    }
+
     [Fact]
     public void ShouldLeaveIrq0AloneWhileHpetOwnsIt()
     {

@@ -308,7 +308,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
         {
             0 or 1 => d < n ? n : null,
             2 => n == 1 ? null : d % n < n - 1 ? period + n - 1 : period + n,
-            3 => d % n < (n + 1) / 2 ? period + (n + 1) / 2 : period + n,
+            3 => n == 1 ? null : d % n < (n + 1) / 2 ? period + (n + 1) / 2 : period + n,
             _ => d < n ? n : d == n ? n + 1 : null,
         };
     }

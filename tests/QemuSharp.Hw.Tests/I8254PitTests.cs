@@ -92,6 +92,33 @@ public sealed class I8254PitTests
         Assert.Null(_timers.NextDeadline);
     }
 
+    [Theory]
+    [InlineData(0x34)]
+    [InlineData(0x36)]
+    public void ShouldArmNoTimerForTheIllegalCountOfOneInPeriodicModes(int control)
+    {
+        Out(0x43, (uint)control);
+        Out(0x40, 1);
+        Out(0x40, 0);
+        Assert.Null(_timers.NextDeadline);
+    }
+
+    [Fact]
+    public void ShouldLeaveIrq0AloneWhileHpetOwnsIt()
+    {
+        Out(0x43, 0x34);
+        Out(0x40, 0x00);
+        Out(0x40, 0x10);
+        _pit.Irq0Enabled = false;
+        _irq0Levels.Clear();
+        _clock.Advance(10_000_000);
+        _timers.RunExpired();
+        Assert.Empty(_irq0Levels);
+        Assert.Null(_timers.NextDeadline);
+        _pit.Irq0Enabled = true;
+        Assert.NotNull(_timers.NextDeadline);
+    }
+
     [Fact]
     public void ShouldFreezeLatchedCountUntilBothBytesAreRead()
     {
@@ -207,5 +234,23 @@ public sealed class I8254PitTests
         Out(0x61, 0x03);
         Assert.Equal(0x03u, In(0x61) & 0x0f);
         Assert.True(_pit.GetGate(2));
+    }
+
+    [Fact]
+    public void ShouldMatchQemuReadBackStatusForEveryMode()
+    {
+        var script = new QemuPortScript();
+        for (int mode = 0; mode < 8; mode++)
+        {
+            foreach (int access in new[] { 1, 2, 3 })
+            {
+                int control = 0x40 | access << 4 | mode << 1 | (mode & 1);
+                // OUT depends on time; QEMU does not model the null count flag.
+                script.Out8(0x43, control).Out8(0x43, 0xe4).In8(0x41, 0x3f)
+                    .Out8(0x41, 0x34).Out8(0x41, 0x12).Out8(0x43, 0xe4).In8(0x41, 0x3f);
+            }
+        }
+        script.Out8(0x43, 0x70).Out8(0x41, 0x00).Out8(0x41, 0x10).Out8(0x43, 0xd4).In8(0x41, 0x3f).In8(0x41, 0x00);
+        script.AssertSameAsQemu(new PcDevices().Io);
     }
 }

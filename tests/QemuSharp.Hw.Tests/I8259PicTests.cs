@@ -220,6 +220,28 @@ public sealed class I8259PicTests
     }
 
     [Fact]
+    public void ShouldSplitWordAccessIntoCommandAndDataBytes()
+    {
+        InitLikeLinux();
+        _io.Write(0x20, 2, 0x5a0b);
+        Assert.Equal(0x5a00u, _io.Read(0x20, 2));
+    }
+
+    [Fact]
+    public void ShouldDescribeStateAsHmpInfoPic()
+    {
+        InitLikeLinux();
+        Out(0x21, 0xb8);
+        Out(0x4d1, 0x0c);
+        _pic.Input(4).Raise();
+        Assert.Equal(
+        [
+            "pic1: irr=00 imr=00 isr=00 hprio=0 irq_base=38 rr_sel=0 elcr=0c fnm=0",
+            "pic0: irr=10 imr=b8 isr=00 hprio=0 irq_base=30 rr_sel=0 elcr=00 fnm=0",
+        ], _pic.InfoPic());
+    }
+
+    [Fact]
     public void ShouldDropEverythingOnReset()
     {
         InitLikeLinux();
@@ -230,5 +252,31 @@ public sealed class I8259PicTests
         Assert.Equal(0x00u, In(0x4d0));
         Assert.Equal("isa-i8259", _pic.Master.TypeName);
         Assert.Equal("false", _pic.Slave.Properties["master"]);
+    }
+
+    [Fact]
+    public void ShouldMatchQemuWhenLinuxInitialisesAndPollsBothChips()
+    {
+        var script = new QemuPortScript()
+            .Out8(0x43, 0x30).Out8(0x40, 0xff).Out8(0x40, 0xff)
+            .Out8(0x21, 0xff).Out8(0xa1, 0xff)
+            .Out8(0x20, 0x11).Out8(0x21, 0x30).Out8(0x21, 0x04).Out8(0x21, 0x01)
+            .Out8(0xa0, 0x11).Out8(0xa1, 0x38).Out8(0xa1, 0x02).Out8(0xa1, 0x01)
+            .In8(0x21).In8(0xa1).In8(0x20).In8(0xa0)
+            .Out8(0x21, 0xfa).Out8(0xa1, 0xef)
+            .Out8(0x4d0, 0xff).Out8(0x4d1, 0xff).In8(0x4d0).In8(0x4d1).Out8(0x4d0, 0x00).Out8(0x4d1, 0x00)
+            // IRQ4 from the UART's THRE interrupt, found by polling the master.
+            .Out8(0x3fc, 0x08).Out8(0x3f9, 0x02)
+            .In8(0x20).Out8(0x20, 0x0c).In8(0x20)
+            .Out8(0x20, 0x0b).In8(0x20).Out8(0x20, 0x64).In8(0x20).Out8(0x20, 0x0a).In8(0x20)
+            .Out8(0x3f9, 0x00)
+            // IRQ12 from the 8042's auxiliary loopback, through the cascade.
+            .Out8(0x64, 0xd3).Out8(0x60, 0x5a)
+            .In8(0x20).In8(0xa0).Out8(0xa0, 0x0c).In8(0xa0)
+            .Out8(0xa0, 0x0b).In8(0xa0).Out8(0x20, 0x0b).In8(0x20)
+            .Out8(0xa0, 0x20).Out8(0x20, 0x20).In8(0xa0).In8(0x20).In8(0x60)
+            .Out8(0x20, 0x0a).Out8(0xa0, 0x0a).In8(0x20).In8(0xa0)
+            .Out8(0x20, 0xc7).Out8(0x21, 0xff).In8(0x21);
+        script.AssertSameAsQemu(new PcDevices().Io);
     }
 }

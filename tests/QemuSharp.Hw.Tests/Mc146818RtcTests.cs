@@ -159,6 +159,17 @@ public sealed class Mc146818RtcTests
         Assert.Equal(0x00, Cmos(0x0c));
     }
 
+    [Fact]
+    public void ShouldStopTimersUntilRegisterCIsReadAgain()
+    {
+        SetCmos(0x0b, 0x52);
+        Advance(1_000_000_000);
+        Assert.True(_irq8.Level);
+        Assert.Null(_timers.NextDeadline);
+        Cmos(0x0c);
+        Assert.NotNull(_timers.NextDeadline);
+    }
+
     [Theory]
     [InlineData(0x03, 122_071)]
     [InlineData(0x01, 3_906_250)]
@@ -235,5 +246,18 @@ public sealed class Mc146818RtcTests
         _rtc.SetMemorySize((ulong)below, (ulong)above);
         int[] indices = [0x15, 0x16, 0x17, 0x18, 0x30, 0x31, 0x34, 0x35, 0x5b, 0x5c, 0x5d];
         Assert.Equal(expected, indices.Select(i => Cmos(i)).ToArray());
+    }
+
+    [Fact]
+    public void ShouldMatchQemuRegisterWrites()
+    {
+        var script = new QemuPortScript()
+            .Out8(0x70, 0x0a).Out8(0x71, 0xaf).In8(0x71, 0x7f).Out8(0x71, 0x26).In8(0x71, 0x7f)
+            .Out8(0x70, 0x0b).Out8(0x71, 0x92).In8(0x71).Out8(0x71, 0x06).In8(0x71).Out8(0x71, 0x02).In8(0x71)
+            .Out8(0x70, 0x0d).Out8(0x71, 0x00).In8(0x71)
+            .Out8(0x70, 0x40).Out8(0x71, 0x5a).In8(0x71)
+            .Out8(0x70, 0x8b).In8(0x71)
+            .Out8(0x70, 0x7f).Out8(0x71, 0xa5).In8(0x71);
+        script.AssertSameAsQemu(new PcDevices().Io);
     }
 }

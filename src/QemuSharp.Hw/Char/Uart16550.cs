@@ -87,7 +87,6 @@ public sealed class Uart16550 : IIoHandler, IChardevFrontend, IDeviceInfo
         ["index"] = $"{Index} (0x{Index:x})",
         ["iobase"] = $"{_iobase} (0x{_iobase:x})",
         ["irq"] = Index < IsaPorts.Length ? $"{IsaPorts[Index].Irq} (0x{IsaPorts[Index].Irq:x})" : "0 (0x0)",
-        ["chardev"] = $"\"{_backend?.Id ?? ""}\"",
     };
 
     public bool InterruptLevel { get; private set; }
@@ -95,7 +94,7 @@ public sealed class Uart16550 : IIoHandler, IChardevFrontend, IDeviceInfo
     public void Attach(IoPortSpace io, ushort iobase)
     {
         _iobase = iobase;
-        io.Map(iobase, 8, this, "serial");
+        io.Map(iobase, 8, new ByteWideIo(this), "serial");
     }
 
     /// <summary>Makes this UART the frontend of <paramref name="backend"/> (QEMU's chardev property).</summary>
@@ -106,8 +105,8 @@ public sealed class Uart16550 : IIoHandler, IChardevFrontend, IDeviceInfo
     }
 
     /// <summary>
-    /// Master reset: registers as the data sheet gives them (the divisor is left at 12, 9600
-    /// baud). Input not yet taken by the receiver stays queued.
+    /// Master reset: registers as the data sheet gives them, except that QEMU leaves OUT2 set
+    /// in MCR and the divisor at 12 (9600 baud). Input not yet taken by the receiver stays queued.
     /// </summary>
     public void Reset()
     {
@@ -115,7 +114,7 @@ public sealed class Uart16550 : IIoHandler, IChardevFrontend, IDeviceInfo
         _ier = 0;
         _fcr = 0;
         _lcr = 0;
-        _mcr = 0;
+        _mcr = McrOut2;
         _lsr = LsrThre | LsrTemt;
         _msr = ModemInputs();
         _scr = 0;

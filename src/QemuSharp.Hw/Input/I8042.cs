@@ -90,6 +90,8 @@ public sealed class I8042 : IDeviceInfo
     {
         ["extended-state"] = "true",
         ["kbd-throttle"] = "false",
+        ["kbd-irq"] = "1 (0x1)",
+        ["mouse-irq"] = "12 (0xc)",
     };
 
     private int Ctr
@@ -121,15 +123,14 @@ public sealed class I8042 : IDeviceInfo
 
     public ulong ReadData()
     {
+        byte value = _outputValue;
         _status &= ~(int)(Status.OutputFull | Status.AuxOutputFull);
         // Lowering both lines first gives an edge for the next byte.
         _kbdIrq.Set(false);
         _auxIrq.Set(false);
         UpdateInterrupts();
-        return _outputValue;
+        return value;
     }
-
-    public ulong ReadStatus() => (ulong)_status;
 
     public void WriteCommand(byte cmd)
     {
@@ -272,17 +273,14 @@ public sealed class I8042 : IDeviceInfo
                 break;
             case 0xf2:
                 // MF2 keyboard identification.
-                Keyboard(0xfa);
-                Keyboard(0xab);
-                Keyboard(0x83);
+                Keyboard(0xfa, 0xab, 0x83);
                 break;
             case 0xfe:
                 Keyboard(_lastKbdByte);
                 break;
             case 0xff:
                 _scanCodeSet = 2;
-                Keyboard(0xfa);
-                Keyboard(0xaa);
+                Keyboard(0xfa, 0xaa);
                 break;
             case >= 0xf4:
                 Keyboard(0xfa);
@@ -293,10 +291,17 @@ public sealed class I8042 : IDeviceInfo
         }
     }
 
-    private void Keyboard(byte b)
+    private void Keyboard(params byte[] bytes)
     {
-        _lastKbdByte = b;
-        _kbdOut.Enqueue(b);
+        foreach (byte b in bytes)
+            _kbdOut.Enqueue(b);
+        _lastKbdByte = bytes[^1];
+    }
+
+    private void Mouse(params byte[] bytes)
+    {
+        foreach (byte b in bytes)
+            _auxOut.Enqueue(b);
     }
 
     private void ResetMouse()
@@ -317,7 +322,7 @@ public sealed class I8042 : IDeviceInfo
                 _auxResolution = b & 3;
             else
                 _auxRate = b;
-            _auxOut.Enqueue(0xfa);
+            Mouse(0xfa);
             return;
         }
         switch (b)
@@ -325,45 +330,36 @@ public sealed class I8042 : IDeviceInfo
             case 0xe8:
             case 0xf3:
                 _auxPendingCommand = b;
-                _auxOut.Enqueue(0xfa);
+                Mouse(0xfa);
                 break;
             case 0xe9:
-                _auxOut.Enqueue(0xfa);
-                _auxOut.Enqueue((byte)(_auxStreaming ? 0x20 : 0x00));
-                _auxOut.Enqueue((byte)_auxResolution);
-                _auxOut.Enqueue((byte)_auxRate);
+                Mouse(0xfa, (byte)(_auxStreaming ? 0x20 : 0x00), (byte)_auxResolution, (byte)_auxRate);
                 break;
             case 0xeb:
                 // Read data: a packet with no movement and no buttons (bit 3 is always set).
-                _auxOut.Enqueue(0xfa);
-                _auxOut.Enqueue(0x08);
-                _auxOut.Enqueue(0x00);
-                _auxOut.Enqueue(0x00);
+                Mouse(0xfa, 0x08, 0x00, 0x00);
                 break;
             case 0xf2:
-                _auxOut.Enqueue(0xfa);
-                _auxOut.Enqueue(0x00);
+                Mouse(0xfa, 0x00);
                 break;
             case 0xf4:
                 _auxStreaming = true;
-                _auxOut.Enqueue(0xfa);
+                Mouse(0xfa);
                 break;
             case 0xf5:
             case 0xf6:
                 ResetMouse();
-                _auxOut.Enqueue(0xfa);
+                Mouse(0xfa);
                 break;
             case 0xff:
                 ResetMouse();
-                _auxOut.Enqueue(0xfa);
-                _auxOut.Enqueue(0xaa);
-                _auxOut.Enqueue(0x00);
+                Mouse(0xfa, 0xaa, 0x00);
                 break;
             case 0xe6 or 0xe7 or 0xea or 0xec or 0xf0:
-                _auxOut.Enqueue(0xfa);
+                Mouse(0xfa);
                 break;
             default:
-                _auxOut.Enqueue(0xfe);
+                Mouse(0xfe);
                 break;
         }
     }

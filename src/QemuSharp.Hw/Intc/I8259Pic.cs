@@ -60,9 +60,10 @@ public sealed class I8259Pic : IIoHandler
     /// <summary>Maps both chips and the ELCR pair.</summary>
     public void Attach(IoPortSpace io)
     {
-        io.Map(0x20, 2, _master, "pic");
-        io.Map(0xa0, 2, _slave, "pic");
-        io.Map(0x4d0, 2, this, "elcr");
+        io.Map(0x20, 2, new ByteWideIo(_master), "pic");
+        io.Map(0xa0, 2, new ByteWideIo(_slave), "pic");
+        io.Map(0x4d0, 1, this, "elcr");
+        io.Map(0x4d1, 1, new IoHandler((o, s) => ((IIoHandler)this).Read(o + 1, s), (o, s, v) => ((IIoHandler)this).Write(o + 1, s, v)), "elcr");
     }
 
     public void SetIrq(int irq, bool level)
@@ -104,6 +105,9 @@ public sealed class I8259Pic : IIoHandler
         UpdateInterrupts();
         return vector;
     }
+
+    /// <summary>The lines of HMP <c>info pic</c>, slave (pic1) first as QEMU lists them.</summary>
+    public IEnumerable<string> InfoPic() => [_slave.Describe(1), _master.Describe(0)];
 
     public void Reset()
     {
@@ -167,6 +171,11 @@ public sealed class I8259Pic : IIoHandler
             ["elcr_mask"] = $"{ElcrMask} (0x{ElcrMask:x})",
             ["master"] = isMaster ? "true" : "false",
         };
+
+        /// <summary>hprio is the IRQ with the highest priority; rr_sel is 1 when OCW3 selected the ISR.</summary>
+        public string Describe(int index) =>
+            $"pic{index}: irr={_irr:x2} imr={_imr:x2} isr={_isr:x2} hprio={(_lowestPriority + 1) & 7} " +
+            $"irq_base={VectorBase:x2} rr_sel={(_readIsr ? 1 : 0)} elcr={Elcr:x2} fnm={(_specialFullyNested ? 1 : 0)}";
 
         public void Reset()
         {

@@ -54,7 +54,9 @@ public sealed class PcSpeaker : IIoHandler, IDeviceInfo
 
     public IReadOnlyDictionary<string, string> Properties => new Dictionary<string, string>
     {
+        ["audiodev"] = "\"\"",
         ["iobase"] = "97 (0x61)",
+        ["migrate"] = "true",
     };
 
     public void Attach(IoPortSpace io) => io.Map(0x61, 1, this, "pcspk");

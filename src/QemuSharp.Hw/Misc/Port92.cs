@@ -34,8 +34,11 @@ public sealed class Port92 : IIoHandler, IDeviceInfo
 
     public void Attach(IoPortSpace io) => io.Map(0x92, 1, this, "port92");
 
-    /// <summary>At reset the register is 0; the A20 line itself belongs to whoever else drives it.</summary>
-    public void Reset() => _value = 0;
+    /// <summary>
+    /// A system reset clears the fast reset bit and keeps bit 1, as QEMU does (the register is 0
+    /// at power-on); the CPU's reset enables A20 on its own.
+    /// </summary>
+    public void Reset() => _value &= ~(int)Bits.FastReset;
 
     public ulong Read(ulong offset, int size) => (ulong)_value;
 

@@ -12,6 +12,9 @@ public sealed class I440fxHostBridge : PciDevice
         /// <summary>PCI memory controller configuration.</summary>
         Pmccfg = 0x50,
 
+        /// <summary>DRAM control.</summary>
+        Dramc = 0x57,
+
         /// <summary>Programmable attribute map: 0x59 covers 0xf0000-0xfffff, 0x5a-0x5f the 16 KiB blocks from 0xc0000.</summary>
         Pam0 = 0x59,
         Pam6 = 0x5f,
@@ -23,18 +26,17 @@ public sealed class I440fxHostBridge : PciDevice
         Smram = 0x72,
     }
 
+    /// <summary>DRAMC at reset: DRAM refresh rate 15.6 µs at 66 MHz.</summary>
+    private const byte DramcAtReset = 0x10;
+
     /// <summary>SMRAM at reset: C_BASE_SEG = 010, the compatible SMRAM at 0xa0000.</summary>
     private const byte SmramAtReset = 0x02;
 
     public I440fxHostBridge()
         : base(vendor: 0x8086, device: 0x1237, revision: 0x02, classCode: 0x060000)
     {
-        // MAE and BME are hardwired on in the 82441FX's PCICMD.
-        SetWord(Header.Command, 0x0006);
-        SetWriteMask(Header.Command, 0, 2);
+        Config[(int)Register.Dramc] = DramcAtReset;
         Config[(int)Register.Smram] = SmramAtReset;
-        // C_BASE_SEG is read only.
-        WriteMask[(int)Register.Smram] = 0x78;
     }
 
     public override string TypeName => "i440FX";

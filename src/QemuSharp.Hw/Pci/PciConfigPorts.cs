@@ -4,7 +4,8 @@ namespace QemuSharp.Hw.Pci;
 
 /// <summary>
 /// PCI configuration mechanism #1 of the i440FX: a dword write to CONFADDR (0xcf8) selects
-/// enable (bit 31), bus (23-16), device (15-11), function (10-8) and dword register (7-2);
+/// enable (bit 31), bus (23-16), device (15-11), function (10-8) and dword register (7-2), and
+/// reads back as written (QEMU keeps the reserved bits too);
 /// accesses of 1, 2 or 4 bytes at CONFDATA (0xcfc-0xcff) reach that register plus the port's
 /// offset. Byte accesses to 0xcf8-0xcfb are not CONFADDR: 0xcf9 is the PIIX3's reset control.
 /// </summary>
@@ -17,9 +18,6 @@ public sealed class PciConfigPorts : IIoHandler
         ConfigData = 4,
     }
 
-    /// <summary>Reserved bits 30-24 and 1-0 read back as zero.</summary>
-    private const uint AddressMask = 0x80fffffc;
-
     private readonly PciBus _bus;
     private readonly IIoHandler? _resetControl;
     private uint _address;
@@ -31,7 +29,13 @@ public sealed class PciConfigPorts : IIoHandler
         _resetControl = resetControl;
     }
 
-    public void Attach(IoPortSpace io) => io.Map(0xcf8, 8, this, "pci-conf");
+    /// <summary>Maps CONFADDR and CONFDATA under the names <c>info mtree</c> gives them.</summary>
+    public void Attach(IoPortSpace io)
+    {
+        io.Map(0xcf8, 4, this, "pci-conf-idx");
+        ulong data = (ulong)Register.ConfigData;
+        io.Map(0xcfc, 4, new IoHandler((o, s) => Read(o + data, s), (o, s, v) => Write(o + data, s, v)), "pci-conf-data");
+    }
 
     public void Reset() => _address = 0;
 
@@ -49,7 +53,7 @@ public sealed class PciConfigPorts : IIoHandler
     public void Write(ulong offset, int size, ulong value)
     {
         if (offset == (ulong)Register.ConfigAddress && size == 4)
-            _address = (uint)value & AddressMask;
+            _address = (uint)value;
         else if (offset == (ulong)Register.ResetControl && size == 1)
             _resetControl?.Write(0, 1, value);
         else if (offset >= (ulong)Register.ConfigData && Selected(out int devfn))

@@ -42,8 +42,8 @@ public abstract class PciDevice : IDeviceInfo
         InterruptPin = 0x3d,
     }
 
-    /// <summary>Command bits software may set: I/O, memory, bus master, parity, SERR#, INTx disable.</summary>
-    private const ushort CommandWritable = 0x0547;
+    /// <summary>Command bits software may set, as in QEMU: I/O, memory, bus master, SERR#, INTx disable.</summary>
+    private const ushort CommandWritable = 0x0507;
 
     /// <summary>Status error bits, cleared by writing 1: parity, signalled/received aborts, SERR#.</summary>
     private const ushort StatusWriteOneToClear = 0xf900;
@@ -72,8 +72,8 @@ public abstract class PciDevice : IDeviceInfo
         SetWord(Header.SubsystemId, DefaultSubsystem);
         SetWriteMask(Header.Command, CommandWritable, 2);
         _writeOneToClear[(int)Header.Status + 1] = StatusWriteOneToClear >> 8;
+        // QEMU keeps the latency timer at 0: there is no real bus to share.
         WriteMask[(int)Header.CacheLineSize] = 0xff;
-        WriteMask[(int)Header.LatencyTimer] = 0xff;
         WriteMask[(int)Header.InterruptLine] = 0xff;
         Array.Fill(WriteMask, (byte)0xff, 0x40, 0xc0);
     }
@@ -93,9 +93,21 @@ public abstract class PciDevice : IDeviceInfo
     {
         ["addr"] = $"{DevFn >> 3:x2}.{DevFn & 7}",
         ["romfile"] = "\"\"",
+        ["romsize"] = "4294967295 (0xffffffff)",
+        ["rombar"] = "1 (0x1)",
         ["multifunction"] = (Config[(int)Header.HeaderType] & 0x80) != 0 ? "true" : "false",
-        ["class"] = $"{ClassName}, addr 00:{DevFn >> 3:x2}.{DevFn & 7}, pci id {Word(Header.VendorId):x4}:{Word(Header.DeviceId):x4} (sub {Word(Header.SubsystemVendorId):x4}:{Word(Header.SubsystemId):x4})",
+        ["x-pcie-lnksta-dllla"] = "true",
+        ["x-pcie-extcap-init"] = "true",
+        ["failover_pair_id"] = "\"\"",
+        ["acpi-index"] = "0 (0x0)",
     };
+
+    /// <summary>The class line QEMU prints after a PCI function's properties.</summary>
+    public IEnumerable<string> Details =>
+    [
+        $"class {ClassName}, addr 00:{DevFn >> 3:x2}.{DevFn & 7}, pci id {Word(Header.VendorId):x4}:{Word(Header.DeviceId):x4} " +
+        $"(sub {Word(Header.SubsystemVendorId):x4}:{Word(Header.SubsystemId):x4})",
+    ];
 
     /// <summary>The class name <c>info qtree</c> and <c>info pci</c> print.</summary>
     protected abstract string ClassName { get; }

@@ -64,7 +64,6 @@ public sealed class Piix3IsaBridge : PciDevice
     {
         _isaIrq = isaIrq;
         _resetRequest = resetRequest;
-        SetWord(Header.Command, 0x0007);
         // DEVSEL# timing: medium.
         SetWord(Header.Status, 0x0200);
         Config[(int)Register.Iort] = 0x4d;

@@ -7,7 +7,7 @@ namespace QemuSharp.Hw.Timer;
 /// <summary>
 /// The Intel 8254 programmable interval timer at 0x40-0x43, clocked at 1.193182 MHz. On a PC
 /// channel 0's OUT drives IRQ0, channel 1 once refreshed DRAM, and channel 2's GATE and OUT
-/// are reached through port 0x61 (see <see cref="PcSpeaker"/>). Channels 0 and 1 have GATE tied
+/// are reached through port 0x61 (<c>PcSpeaker</c>). Channels 0 and 1 have GATE tied
 /// high. Counters follow the guest clock; nothing ticks unless IRQ0 needs an edge.
 /// </summary>
 public sealed class I8254Pit : IIoHandler, IDeviceInfo
@@ -37,6 +37,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     private readonly IIrqLine _irq0;
     private readonly DeviceTimer _timer;
     private readonly Channel[] _channels = [new(), new(), new()];
+    private bool _irq0Enabled = true;
 
     public I8254Pit(TimerQueue timers, IIrqLine irq0)
     {
@@ -51,21 +52,41 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     public IReadOnlyDictionary<string, string> Properties => new Dictionary<string, string>
     {
         ["iobase"] = "64 (0x40)",
-        ["gsi-base"] = "0 (0x0)",
     };
 
-    public void Attach(IoPortSpace io) => io.Map(0x40, 4, this, "pit");
+    public void Attach(IoPortSpace io) => io.Map(0x40, 4, new ByteWideIo(this), "pit");
 
-    /// <summary>Power-on: every counter in mode 0 with its count undefined, so no output edges.</summary>
+    /// <summary>
+    /// Power-on as QEMU models it: every counter in mode 3 with a count of 65536 (and no access
+    /// mode until a control word sets one), so channel 0 gives IRQ0 its 18.2 Hz square wave from
+    /// the start; channel 2 waits for its GATE.
+    /// </summary>
     public void Reset()
     {
-        _timer.Cancel();
         long now = _clock.NowNs;
         for (int i = 0; i < 3; i++)
         {
-            _channels[i] = new Channel { Gate = i < 2, Start = now };
+            bool gate = i < 2;
+            _channels[i] = new Channel
+            {
+                Gate = gate, Mode = 3, ModeBits = 3, Access = Access.Latch, Loaded = true, Waiting = !gate, IdleOutput = true, Start = now,
+            };
         }
-        _irq0.Set(false);
+        UpdateInterrupts();
+    }
+
+    /// <summary>
+    /// False while an HPET in legacy replacement mode owns IRQ0: channel 0 keeps counting but
+    /// leaves the line as it is and runs no timer.
+    /// </summary>
+    public bool Irq0Enabled
+    {
+        get => _irq0Enabled;
+        set
+        {
+            _irq0Enabled = value;
+            UpdateInterrupts();
+        }
     }
 
     /// <summary>Channel 2's GATE, from bit 0 of port 0x61.</summary>
@@ -165,9 +186,9 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
         }
         c.Access = access;
         c.ReadHigh = c.WriteHigh = false;
-        c.Mode = (v >> 1) & 7;
-        if (c.Mode > 5)
-            c.Mode -= 4;
+        // M2 is a don't-care bit for modes 2 and 3; the status byte reports the bits as written.
+        c.ModeBits = (v >> 1) & 7;
+        c.Mode = c.ModeBits > 5 ? c.ModeBits - 4 : c.ModeBits;
         c.Bcd = (v & 1) != 0;
         c.Latched = null;
         c.Status = null;
@@ -231,7 +252,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     }
 
     private byte StatusByte(Channel c) => (byte)((GetOutputOf(c) ? 0x80 : 0) | (c.NullCount ? 0x40 : 0)
-        | ((int)c.Access << 4) | (c.Mode << 1) | (c.Bcd ? 1 : 0));
+        | ((int)c.Access << 4) | (c.ModeBits << 1) | (c.Bcd ? 1 : 0));
 
     private bool GetOutputOf(Channel c) => Output(c, Elapsed(c, _clock.NowNs));
 
@@ -256,7 +277,11 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     /// <summary>CLK pulses since the count was loaded.</summary>
     private long Elapsed(Channel c, long now) => c.Held ?? NsToTicks(now - c.Start);
 
-    /// <summary>OUT after <paramref name="d"/> clocks, per the 8254 data sheet's waveforms.</summary>
+    /// <summary>
+    /// OUT after <paramref name="d"/> clocks, per the 8254 data sheet's waveforms. QEMU draws modes
+    /// 2, 4 and 5 inverted (a one-clock high pulse); the rising edges that reach IRQ0 come once per
+    /// period either way.
+    /// </summary>
     private static bool Output(Channel c, long d)
     {
         if (c.Waiting || !c.Loaded)
@@ -283,7 +308,7 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
         {
             0 or 1 => d < n ? n : null,
             2 => n == 1 ? null : d % n < n - 1 ? period + n - 1 : period + n,
-            3 => d % n < (n + 1) / 2 ? period + (n + 1) / 2 : period + n,
+            3 => n == 1 ? null : d % n < (n + 1) / 2 ? period + (n + 1) / 2 : period + n,
             _ => d < n ? n : d == n ? n + 1 : null,
         };
     }
@@ -296,6 +321,11 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
 
     private void UpdateChannel0(long when)
     {
+        if (!_irq0Enabled)
+        {
+            _timer.Cancel();
+            return;
+        }
         Channel c = _channels[0];
         long d = Elapsed(c, when);
         _irq0.Set(Output(c, d));
@@ -322,8 +352,9 @@ public sealed class I8254Pit : IIoHandler, IDeviceInfo
     private sealed class Channel
     {
         public int Mode;
+        public int ModeBits;
         public bool Bcd;
-        public Access Access = Access.LowThenHigh;
+        public Access Access;
         public bool ReadHigh;
         public bool WriteHigh;
         public int Pending;

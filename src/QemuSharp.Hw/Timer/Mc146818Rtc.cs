@@ -88,7 +88,9 @@ public sealed class Mc146818Rtc : IIoHandler, IDeviceInfo
     public IReadOnlyDictionary<string, string> Properties => new Dictionary<string, string>
     {
         ["base_year"] = "0 (0x0)",
-        ["lost_tick_policy"] = "discard",
+        ["iobase"] = "112 (0x70)",
+        ["irq"] = "8 (0x8)",
+        ["lost_tick_policy"] = "\"discard\"",
     };
 
     /// <summary>True while the guest holds NMI masked through bit 7 of port 0x70.</summary>
@@ -96,7 +98,7 @@ public sealed class Mc146818Rtc : IIoHandler, IDeviceInfo
 
     public DateTime Now => DateTime.UnixEpoch.AddTicks(GuestNs() / 100);
 
-    public void Attach(IoPortSpace io) => io.Map(0x70, 2, this, "rtc-index");
+    public void Attach(IoPortSpace io) => io.Map(0x70, 2, new ByteWideIo(this), "rtc");
 
     /// <summary>RESET clears the interrupt enables and flags; the clock and CMOS RAM keep running.</summary>
     public void Reset()
@@ -321,7 +323,10 @@ public sealed class Mc146818Rtc : IIoHandler, IDeviceInfo
         UpdateInterrupts();
     }
 
-    /// <summary>IRQF (and the IRQ 8 level) is any flag whose enable is set; timers run only for enabled events.</summary>
+    /// <summary>
+    /// IRQF (and the IRQ 8 level) is any flag whose enable is set. Timers run only for enabled
+    /// events whose flag is still clear: until register C is read, another one changes nothing.
+    /// </summary>
     private void UpdateInterrupts()
     {
         byte b = _cmos[(int)Register.B];
@@ -332,11 +337,13 @@ public sealed class Mc146818Rtc : IIoHandler, IDeviceInfo
 
         long now = _clock.NowNs;
         int period = PeriodicCycles;
-        if ((b & RegBPie) != 0 && period > 0 && (_cmos[(int)Register.A] & 0x70) <= 0x20)
+        bool periodic = (b & RegBPie) != 0 && (c & RegCPf) == 0 && period > 0 && (_cmos[(int)Register.A] & 0x70) <= 0x20;
+        if (periodic)
             _periodicTimer.Arm(NsAtCycles((CyclesAt(now) / period + 1) * period));
         else
             _periodicTimer.Cancel();
-        if ((b & (RegBAie | RegBUie)) != 0 && Running)
+        bool update = ((b & RegBUie) != 0 && (c & RegCUf) == 0) || ((b & RegBAie) != 0 && (c & RegCAf) == 0);
+        if (update && Running)
             _updateTimer.Arm(now + Second - GuestNs() % Second);
         else
             _updateTimer.Cancel();

@@ -117,7 +117,13 @@ internal sealed class PcMachineHost : IMachine, IMachineInspection, IDisposable
     public string Registers()
     {
         lock (MainLoop.Lock)
-            return Target.X86.Cpu.CpuStateDump.Format(_machine.Cpu);
+            return Target.X86.Cpu.CpuStateDump.Format(_machine.Cpu) + DebugTimers();
+    }
+
+    private string DebugTimers()
+    {
+        var a = _machine.Apic;
+        return $"DEBUG now={_machine.Clock.NowNs} next={_machine.Timers.NextDeadline} lvt={a.Read(0x320, 4):x} icr={a.Read(0x380, 4):x} ccr={a.Read(0x390, 4):x} div={a.Read(0x3e0, 4):x} isr={a.Read(0x170,4):x} irr={a.Read(0x270,4):x} tpr={a.Read(0x80,4):x} svr={a.Read(0xf0,4):x} has={a.HasInterrupt}\n";
     }
 
     public string MemoryTree()

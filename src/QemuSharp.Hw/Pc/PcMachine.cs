@@ -39,8 +39,8 @@ public sealed class PcMachine : IDisposable
 {
     public const ulong IoApicBase = 0xfec00000, HpetBase = 0xfed00000;
 
-    /// <summary>Where the ACPI tables go: the top of the BIOS area, where Linux also scans for the RSDP.</summary>
-    public const uint AcpiAddress = 0xe0000;
+    /// <summary>Where the ACPI tables go: the BIOS area (reserved in the e820 map), where Linux also scans for the RSDP.</summary>
+    public const uint AcpiAddress = 0xf0000;
 
     private readonly PcConfig _config;
     private readonly RamBlock _ram;
@@ -79,12 +79,27 @@ public sealed class PcMachine : IDisposable
         Pic.Attach(Ports);
         Irq = new IsaIrqRouter(Pic, IoApic);
 
-        Pit = new I8254Pit(Timers, Irq[0]);
+        // In legacy replacement mode the HPET owns IRQ0 and the PIT's output is disconnected.
+        bool pitConnected = true;
+        bool pitLevel = false;
+        var pitOutput = new IrqLine(level =>
+        {
+            pitLevel = level;
+            if (pitConnected)
+                Irq[0].Set(level);
+        });
+        Pit = new I8254Pit(Timers, pitOutput);
         Pit.Attach(Ports);
         Speaker = new PcSpeaker(Pit);
         Speaker.Attach(Ports);
 
         Hpet = new Hpet(Timers, Irq[0], Irq[8], pin => IoApic.Input(pin));
+        Hpet.PitEnabledChanged = enabled =>
+        {
+            pitConnected = enabled;
+            if (enabled)
+                Irq[0].Set(pitLevel);
+        };
         Rtc = new Mc146818Rtc(Timers, config.Hpet ? Hpet.RtcIrqInput : Irq[8]);
         Rtc.Attach(Ports);
         Rtc.SetMemorySize(E820Map.SplitRam(config.RamSize).Below4G, E820Map.SplitRam(config.RamSize).Above4G);
@@ -239,7 +254,7 @@ public sealed class PcMachine : IDisposable
         }, AcpiAddress);
         if (!Memory.TryWrite(acpi.Address, acpi.Bytes))
             throw new LinuxBootException("ACPI tables do not fit in RAM");
-        LinuxBootResult boot = LinuxLoader.Load(Memory, _config.Kernel, new LinuxBootOptions
+        LinuxBootResult boot = DirectBoot.Load(Memory, _config.Kernel, new LinuxBootOptions
         {
             RamSize = _config.RamSize,
             CommandLine = _config.CommandLine,

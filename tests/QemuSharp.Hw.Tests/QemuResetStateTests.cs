@@ -47,7 +47,7 @@ public sealed class QemuResetStateTests
     }
 
     [Fact]
-    public void ShouldNameIoWindowsAsQemuInfoMtreeDoes()
+    public async Task ShouldNameIoWindowsAsQemuInfoMtreeDoes()
     {
         var psi = new ProcessStartInfo("qemu-system-x86_64",
             "-M pc -m 128 -nodefaults -no-user-config -display none -serial null -monitor stdio -S")
@@ -59,9 +59,13 @@ public sealed class QemuResetStateTests
         using Process qemu = Process.Start(psi)!;
         qemu.StandardInput.Write("info mtree\nquit\n");
         qemu.StandardInput.Close();
-        string output = qemu.StandardOutput.ReadToEnd();
-        Assert.True(qemu.WaitForExit(60_000));
-        var qemuLines = output.Split('\n').Select(l => l.Trim()).ToHashSet();
+        Task<string> output = qemu.StandardOutput.ReadToEndAsync();
+        if (!qemu.WaitForExit(60_000))
+        {
+            qemu.Kill(entireProcessTree: true);
+            Assert.Fail("qemu-system-x86_64 did not quit");
+        }
+        var qemuLines = (await output).Split('\n').Select(l => l.Trim()).ToHashSet();
         var ours = new PcDevices().Io.Describe().Select(l => l.Trim()).ToList();
         Assert.NotEmpty(ours);
         Assert.All(ours, line => Assert.Contains(line, qemuLines));

@@ -123,7 +123,16 @@ internal sealed class PcMachineHost : IMachine, IMachineInspection, IDisposable
     private string DebugTimers()
     {
         var a = _machine.Apic;
-        return $"DEBUG now={_machine.Clock.NowNs} next={_machine.Timers.NextDeadline} lvt={a.Read(0x320, 4):x} icr={a.Read(0x380, 4):x} ccr={a.Read(0x390, 4):x} div={a.Read(0x3e0, 4):x} isr={a.Read(0x170,4):x} irr={a.Read(0x270,4):x} tpr={a.Read(0x80,4):x} svr={a.Read(0xf0,4):x} has={a.HasInterrupt}\n";
+        return $"DEBUG now={_machine.Clock.NowNs} next={_machine.Timers.NextDeadline} lvt={a.Read(0x320, 4):x} icr={a.Read(0x380, 4):x} ccr={a.Read(0x390, 4):x} div={a.Read(0x3e0, 4):x} isr={a.Read(0x170,4):x} irr={a.Read(0x270,4):x} tpr={a.Read(0x80,4):x} svr={a.Read(0xf0,4):x} has={a.HasInterrupt} hpetcfg={_machine.Hpet.Read(0x10, 8):x} hpetcnt={_machine.Hpet.Read(0xf0, 8):x} t0cfg={_machine.Hpet.Read(0x100, 8):x} t0cmp={_machine.Hpet.Read(0x108, 8):x} isr0={_machine.Hpet.Read(0x20, 8):x} ioapic2={IoApicEntry(2)}\n";
+    }
+
+    private string IoApicEntry(int pin)
+    {
+        var io = _machine.IoApic;
+        io.Write(0, 4, (ulong)(0x10 + 2 * pin));
+        ulong lo = io.Read(0x10, 4);
+        io.Write(0, 4, (ulong)(0x11 + 2 * pin));
+        return $"{io.Read(0x10, 4):x8}{lo:x8}";
     }
 
     public string MemoryTree()

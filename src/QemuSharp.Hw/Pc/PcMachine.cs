@@ -9,6 +9,7 @@ using QemuSharp.Hw.Input;
 using QemuSharp.Hw.Intc;
 using QemuSharp.Hw.Machine;
 using QemuSharp.Hw.Misc;
+using QemuSharp.Hw.Pci;
 using QemuSharp.Hw.Timer;
 using QemuSharp.Memory;
 using QemuSharp.Target.X86.Cpu;
@@ -79,27 +80,14 @@ public sealed class PcMachine : IDisposable
         Pic.Attach(Ports);
         Irq = new IsaIrqRouter(Pic, IoApic);
 
-        // In legacy replacement mode the HPET owns IRQ0 and the PIT's output is disconnected.
-        bool pitConnected = true;
-        bool pitLevel = false;
-        var pitOutput = new IrqLine(level =>
-        {
-            pitLevel = level;
-            if (pitConnected)
-                Irq[0].Set(level);
-        });
-        Pit = new I8254Pit(Timers, pitOutput);
+        Pit = new I8254Pit(Timers, Irq[0]);
         Pit.Attach(Ports);
         Speaker = new PcSpeaker(Pit);
         Speaker.Attach(Ports);
 
         Hpet = new Hpet(Timers, Irq[0], Irq[8], pin => IoApic.Input(pin));
-        Hpet.PitEnabledChanged = enabled =>
-        {
-            pitConnected = enabled;
-            if (enabled)
-                Irq[0].Set(pitLevel);
-        };
+        // In legacy replacement mode the HPET owns IRQ0 and the PIT's output is disconnected.
+        Hpet.PitEnabledChanged = enabled => Pit.Irq0Enabled = enabled;
         Rtc = new Mc146818Rtc(Timers, config.Hpet ? Hpet.RtcIrqInput : Irq[8]);
         Rtc.Attach(Ports);
         Rtc.SetMemorySize(E820Map.SplitRam(config.RamSize).Below4G, E820Map.SplitRam(config.RamSize).Above4G);
@@ -130,12 +118,22 @@ public sealed class PcMachine : IDisposable
         PostPort = new DebugPort80();
         PostPort.Attach(Ports);
 
+        PciBus = new PciBus();
+        PciBus.Add(0, 0, new I440fxHostBridge());
+        var piix3 = new Piix3IsaBridge(PciBus, irq => Irq[irq], () => GuestReset?.Invoke());
+        PciBus.Add(1, 0, piix3);
+        var pciPorts = new PciConfigPorts(PciBus, piix3.ResetControl);
+        pciPorts.Attach(Ports);
+
         Pm = new Piix4Pm(Timers, Irq[9]);
         Pm.PowerOff = () => GuestPowerOff?.Invoke();
         Pm.Map(Ports);
 
-        _resets.AddRange([Pic.Reset, Pit.Reset, Speaker.Reset, Hpet.Reset, Rtc.Reset, Keyboard.Reset, Port92.Reset, PostPort.Reset, Pm.Reset, IoApic.Reset, Apic.Reset]);
+        _resets.AddRange([PciBus.Reset, pciPorts.Reset, Pit.Reset, Pic.Reset, Speaker.Reset, Hpet.Reset, Rtc.Reset, Keyboard.Reset, Port92.Reset, PostPort.Reset, Pm.Reset, IoApic.Reset, Apic.Reset]);
         Vcpu.TripleFault += () => GuestReset?.Invoke();
+        foreach (object device in PciBus.Devices)
+            if (device is IDeviceInfo info)
+                _devices.Add(info);
         foreach (object device in new object[] { Pic.Master, Pic.Slave, Pit, Speaker, Rtc, Keyboard, Port92, PostPort, Hpet, IoApic, Apic, Pm })
             if (device is IDeviceInfo info)
                 _devices.Add(info);
@@ -168,6 +166,7 @@ public sealed class PcMachine : IDisposable
     public Port92 Port92 { get; }
     public DebugPort80 PostPort { get; }
     public Piix4Pm Pm { get; }
+    public PciBus PciBus { get; }
 
     /// <summary>The guest asked for a reset (keyboard controller, port 0x92, 0xcf9 or a triple fault). Raised on a vCPU or device thread.</summary>
     public event Action? GuestReset;

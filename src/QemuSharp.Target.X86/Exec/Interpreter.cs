@@ -68,6 +68,7 @@ public sealed class Interpreter
                 ExitReason service = c.ServiceAttention();
                 if (service != ExitReason.None)
                     return service;
+                c.StopBlock = false;
                 previous = null;
                 ForgetJumpsIfNeeded(c);
             }
@@ -84,6 +85,7 @@ public sealed class Interpreter
                 ExitReason delivered = c.DeliverFault();
                 if (delivered != ExitReason.None)
                     return delivered;
+                c.StopBlock = false;
                 previous = null;
                 ForgetJumpsIfNeeded(c);
                 continue;
@@ -98,6 +100,8 @@ public sealed class Interpreter
                 exit = c.DeliverFault();
                 if (exit != ExitReason.None)
                     return exit;
+                c.Exit = ExitReason.None;
+                c.StopBlock = false;
                 c.CodeModified = true;
             }
             if (c.CodeModified)

@@ -11,6 +11,11 @@ public static unsafe partial class Binder
     {
         if (i.CodeSize != CodeSize.Code64 && BindLegacyStack(ref op, i, m))
             return true;
+        switch (i.Code)
+        {
+            case Code.Sysretd or Code.Sysretq: Set(ref op, &TransferHandlers.Sysret, (byte)(i.Code == Code.Sysretq ? 1 : 0)); return true;
+            case Code.Sysexitd or Code.Sysexitq: Set(ref op, &TransferHandlers.Sysexit, (byte)(i.Code == Code.Sysexitq ? 1 : 0)); return true;
+        }
         switch (m)
         {
             case Mnemonic.Mov when i.Op0Kind == OpKind.Register && i.Op0Register.IsCR():
@@ -77,9 +82,7 @@ public static unsafe partial class Binder
                 op.Rep = (byte)(i.HasRepPrefix || i.HasRepePrefix || i.HasRepnePrefix ? 1 : 0);
                 return true;
             case Mnemonic.Syscall: Set(ref op, &TransferHandlers.Syscall); return true;
-            case Mnemonic.Sysret: Set(ref op, &TransferHandlers.Sysret, (byte)(i.Code == Code.Sysretq ? 1 : 0)); return true;
             case Mnemonic.Sysenter: Set(ref op, &TransferHandlers.Sysenter); return true;
-            case Mnemonic.Sysexit: Set(ref op, &TransferHandlers.Sysexit, (byte)(i.Code == Code.Sysexitq ? 1 : 0)); return true;
             case Mnemonic.Int: op.Imm = i.Immediate8; Set(ref op, &TransferHandlers.Int, 0); return true;
             case Mnemonic.Into: op.Imm = 4; Set(ref op, &TransferHandlers.Int, 1); return true;
             case Mnemonic.Iret: op.Size = 2; Set(ref op, &TransferHandlers.Iret); return true;

@@ -15,14 +15,7 @@ public class BootTests
     private static string RunOurs(byte[] image, out ExitReason exit)
     {
         using var m = new TestMachine(image);
-        if (Environment.GetEnvironmentVariable("SYSCPU_DEBUG") != null)
-        {
-            var log = new StreamWriter("/tmp/syscpu-trace.txt", true);
-            m.Interpreter.OnBlock = b => { log.WriteLine($"{b.Pc:x} rsp={m.Cpu.R[4]:x} cs={m.Cpu.Cs:x} bits={m.Cpu.CodeBits} f={m.Cpu.Fault.Vector} e={m.Cpu.Fault.ErrorCode:x} a={m.Cpu.Fault.Address:x} ops={b.Ops.Length}"); log.Flush(); };
-        }
         exit = m.Run();
-        if (Environment.GetEnvironmentVariable("SYSCPU_DEBUG") != null)
-            return $"fault={m.Cpu.Fault.Vector} err={m.Cpu.Fault.ErrorCode:x} cr2={m.Cpu.Cr2:x} rsp={m.Cpu.R[4]:x} idt={m.Cpu.Idtr.Base:x}/{m.Cpu.Idtr.Limit:x} " + m.Output;
         return m.Output;
     }
 

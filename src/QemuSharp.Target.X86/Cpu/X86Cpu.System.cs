@@ -51,6 +51,18 @@ public sealed partial class X86Cpu
 
     public int Cpl;
 
+    /// <summary>Whether the machine has a local APIC: CPUID.1:EDX.APIC reports it.</summary>
+    public bool HasApic { get; set; } = true;
+
+    /// <summary>CPUID as this CPU answers it: the model's leaves, with the APIC bit following the machine in system mode.</summary>
+    public (uint Eax, uint Ebx, uint Ecx, uint Edx) Cpuid(uint leaf, uint subleaf)
+    {
+        var r = Model.Cpuid(leaf, subleaf);
+        if (SystemMode && leaf == 1 && !HasApic)
+            r.Edx &= ~CpuModel.Apic;
+        return r;
+    }
+
     /// <summary>16, 32 or 64: how the code segment makes instructions decode.</summary>
     public int CodeBits = 64;
 

@@ -236,7 +236,7 @@ public static class PrivilegedHandlers
 
     public static void Rdtscp(X86Cpu c, ref Op op)
     {
-        ulong t = SystemHandlers.TimeStamp() + c.TscAdjust;
+        ulong t = c.TimeStampCounter;
         c.R[Gpr.Rax] = (uint)t;
         c.R[Gpr.Rdx] = t >> 32;
         c.R[Gpr.Rcx] = (uint)c.TscAux;

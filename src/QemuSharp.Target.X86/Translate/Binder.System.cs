@@ -57,6 +57,10 @@ public static unsafe partial class Binder
             case Mnemonic.Ltr: op.Size = 2; Set(ref op, &PrivilegedHandlers.LoadSystemSegment, SegReg.Tr); return true;
             case Mnemonic.Sldt: Set(ref op, &PrivilegedHandlers.StoreSystemSegment, SegReg.Ldtr); return true;
             case Mnemonic.Str: Set(ref op, &PrivilegedHandlers.StoreSystemSegment, SegReg.Tr); return true;
+            case Mnemonic.Lar: Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Lar); return true;
+            case Mnemonic.Lsl: Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Lsl); return true;
+            case Mnemonic.Verr: op.Size = 2; Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Verr); return true;
+            case Mnemonic.Verw: op.Size = 2; Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Verw); return true;
             case Mnemonic.Smsw: Set(ref op, &PrivilegedHandlers.Smsw); return true;
             case Mnemonic.Lmsw: Set(ref op, &PrivilegedHandlers.Lmsw); return true;
             case Mnemonic.Clts: Set(ref op, &PrivilegedHandlers.Clts); return true;

@@ -13,9 +13,10 @@ public static class BootImage
 {
     public const int Size = 0x10000;
     public const ulong LowBase = 0xf0000;
-    private const int Code32 = 0x200, Code64 = 0x400, Gdt = 0xf00, Gdtr = 0xf40;
+    private const int Code32 = 0x200, Code64 = 0x800, Gdt = 0x1f00, Gdtr = 0x1f40;
 
-    public static byte[] Build(Action<Assembler> body64, string protectedMarker = "P")
+    /// <summary>An image whose 32-bit part runs <paramref name="body32"/> (if any) before it enables paging and long mode.</summary>
+    public static byte[] Build(Action<Assembler> body64, Action<Assembler>? body32 = null, string protectedMarker = "P")
     {
         var image = new byte[Size];
         // Real mode at F000:0000.
@@ -35,6 +36,7 @@ public static class BootImage
         a.mov(ss, ax);
         a.mov(esp, 0x9000);
         Print(a, protectedMarker);
+        body32?.Invoke(a);
         a.mov(__dword_ptr[0x10000], 0x11003);
         a.mov(__dword_ptr[0x11000], 0x12003);
         a.mov(__dword_ptr[0x12000], 0x83);
@@ -50,7 +52,7 @@ public static class BootImage
         a.mov(eax, cr0);
         a.or(eax, unchecked((int)0x80000000));
         a.mov(cr0, eax);
-        a.db(0xea, Code64 & 0xff, Code64 >> 8, 0x0f, 0x00, 0x18, 0x00); // jmp 0x18:0xf0400
+        a.db(0xea, Code64 & 0xff, Code64 >> 8, 0x0f, 0x00, 0x18, 0x00); // jmp 0x18:0xf0800
         Place(image, a, Code32);
 
         var l = new Assembler(64);

@@ -186,4 +186,104 @@ public class BootTests
         // Ring 0 at 0x18 after SYSCALL, user RFLAGS 0x202 saved in R11.
         AssertSameAsQemu(image, "P1802");
     }
+
+    [Fact]
+    public void ShouldDeliverAGeneralProtectionFaultWithTheSelectorAsErrorCode()
+    {
+        byte[] image = BootImage.Build(a =>
+        {
+            var handler = a.CreateLabel();
+            var main = a.CreateLabel();
+            a.jmp(main);
+            a.Label(ref handler);
+            a.pop(rbx);
+            a.mov(al, bh);
+            BootImage.PrintHexByte(a);
+            a.mov(al, bl);
+            BootImage.PrintHexByte(a);
+            a.add(__qword_ptr[rsp], 2);
+            a.iretq();
+            a.Label(ref main);
+            SetGate(a, 13, handler);
+            LoadIdt(a);
+            a.mov(eax, 0x1234);
+            a.mov(ds, eax); // 8E D8: the handler skips 2 bytes
+            BootImage.Print(a, "K");
+        });
+        AssertSameAsQemu(image, "P1234K");
+    }
+
+    [Fact]
+    public void ShouldSeeCodeWrittenThroughAnAliasMapping()
+    {
+        byte[] image = BootImage.Build(a =>
+        {
+            a.mov(__dword_ptr[0x12008], 0x83);
+            a.mov(rax, cr3);
+            a.mov(cr3, rax);
+            a.mov(__dword_ptr[0x40000], 0xc341b0); // mov al, 'A'; ret
+            a.mov(rbx, 0x40000);
+            a.call(rbx);
+            a.@out(0xe9, al);
+            a.mov(__byte_ptr[0x240001], (byte)'B');
+            a.call(rbx);
+            a.@out(0xe9, al);
+        });
+        AssertSameAsQemu(image, "PAB");
+    }
+
+    [Fact]
+    public void ShouldKeepRunningAcrossACr3SwitchAndSeeTheNewMappings()
+    {
+        byte[] image = BootImage.Build(a =>
+        {
+            a.mov(__dword_ptr[0x12008], 0x83);          // old tables: 2-4 MiB shows physical 0
+            a.mov(__dword_ptr[0x12010], 0x200083);      // and 4-6 MiB shows physical 2 MiB
+            a.mov(__dword_ptr[0x13000], 0x14003);       // new tables: identity for the first 4 MiB
+            a.mov(__dword_ptr[0x14000], 0x15003);
+            a.mov(__dword_ptr[0x15000], 0x83);
+            a.mov(__dword_ptr[0x15008], 0x200083);
+            a.mov(rax, cr3);
+            a.mov(cr3, rax);
+            a.mov(__byte_ptr[0x50000], (byte)'X');
+            a.mov(__byte_ptr[0x450000], (byte)'Y');
+            a.mov(al, __byte_ptr[0x250000]);
+            a.@out(0xe9, al);
+            a.mov(eax, 0x13000);
+            a.mov(cr3, rax);
+            a.mov(al, __byte_ptr[0x250000]);
+            a.@out(0xe9, al);
+        });
+        AssertSameAsQemu(image, "PXY");
+    }
+
+    [Fact]
+    public void ShouldDeliverASoftwareInterruptThroughAThirtyTwoBitGate()
+    {
+        byte[] image = BootImage.Build(a => BootImage.Print(a, "L"), a =>
+        {
+            var main = a.CreateLabel();
+            var next = a.CreateLabel();
+            a.jmp(main);
+            BootImage.Print(a, "G"); // the handler: 4 bytes
+            a.iretd();
+            a.Label(ref main);
+            a.call(next); // 5 bytes: the handler starts 10 bytes before next
+            a.Label(ref next);
+            a.pop(eax);
+            a.sub(eax, 10);
+            a.mov(edi, 0x20000 + 0x40 * 8);
+            a.mov(__word_ptr[edi], ax);
+            a.mov(__word_ptr[edi + 2], 0x08);
+            a.mov(__word_ptr[edi + 4], 0x8e00);
+            a.shr(eax, 16);
+            a.mov(__word_ptr[edi + 6], ax);
+            a.mov(__word_ptr[0x30000], 0x7ff);
+            a.mov(__dword_ptr[0x30002], 0x20000);
+            a.lidt(__[0x30000]);
+            a.@int(0x40);
+            BootImage.Print(a, "R");
+        });
+        AssertSameAsQemu(image, "PGRL");
+    }
 }

@@ -99,7 +99,8 @@ public sealed partial class X86Cpu
         else if (LongMode && (cs.Flags & SegmentCache.Long) != 0)
             CodeBits = 64;
         else
-            CodeBits = (cs.Flags & SegmentCache.Big) != 0 && ProtectedMode && !Virtual8086 ? 32 : 16;
+            // The D bit of the CS cache decides, in real mode too (until a far jump reloads CS), as in QEMU.
+            CodeBits = (cs.Flags & SegmentCache.Big) != 0 && !Virtual8086 ? 32 : 16;
         bool flat = CodeBits == 64;
         SegBase[0] = 0;
         SegBase[1] = Seg[SegReg.Fs].Base;

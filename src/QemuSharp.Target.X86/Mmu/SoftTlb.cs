@@ -190,14 +190,17 @@ public sealed unsafe class SoftTlb
         return (byte*)(addend + (long)address);
     }
 
-    /// <summary>Host address of a whole page for the decoder, or 0 if the page cannot be fetched.</summary>
-    public byte* FetchPage(ulong page)
+    /// <summary>
+    /// Host address of a whole page for the decoder; faults if the page cannot be fetched. A page
+    /// of MMIO is read only when <paramref name="readDevices"/> (not for a look-ahead that may not be needed); otherwise null.
+    /// </summary>
+    public byte* FetchPage(ulong page, bool readDevices = true)
     {
         ref TlbEntry e = ref Entry(page);
         if (e.FetchTag == page)
             return (byte*)(e.Addend + (long)page);
         byte* p = Fill(page, Access.Fetch);
-        if (p != null)
+        if (p != null || !readDevices)
             return p;
         // Code in MMIO or unassigned memory: run what a read of the page returns.
         if (_ioCodePage == null)

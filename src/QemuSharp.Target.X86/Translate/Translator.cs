@@ -38,9 +38,14 @@ public sealed unsafe class Translator
         bool nextPageMissing = false;
         try
         {
-            byte* next = cpu.Tlb.FetchPage(page + SoftTlb.PageSize);
-            new ReadOnlySpan<byte>(next, MaxInstructionLength).CopyTo(_code.AsSpan(available));
-            length += MaxInstructionLength;
+            byte* next = cpu.Tlb.FetchPage(page + SoftTlb.PageSize, readDevices: false);
+            if (next == null)
+                nextPageMissing = true;
+            else
+            {
+                new ReadOnlySpan<byte>(next, MaxInstructionLength).CopyTo(_code.AsSpan(available));
+                length += MaxInstructionLength;
+            }
         }
         catch (GuestFault)
         {

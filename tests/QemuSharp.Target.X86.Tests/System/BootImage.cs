@@ -15,19 +15,23 @@ public static class BootImage
     public const ulong LowBase = 0xf0000;
     private const int Code32 = 0x200, Code64 = 0x800, Gdt = 0x1f00, Gdtr = 0x1f40;
 
-    /// <summary>An image whose 32-bit part runs <paramref name="body32"/> (if any) before it enables paging and long mode.</summary>
-    public static byte[] Build(Action<Assembler> body64, Action<Assembler>? body32 = null, string protectedMarker = "P")
+    /// <summary>
+    /// An image whose real-mode part runs <paramref name="body16"/> and whose 32-bit part runs
+    /// <paramref name="body32"/> (if any) before it enables paging and long mode.
+    /// </summary>
+    public static byte[] Build(Action<Assembler> body64, Action<Assembler>? body32 = null, Action<Assembler>? body16 = null, string protectedMarker = "P")
     {
         var image = new byte[Size];
         // Real mode at F000:0000.
-        byte[] real =
-        [
-            0xfa, // cli
-            0x66, 0x2e, 0x0f, 0x01, 0x16, Gdtr & 0xff, Gdtr >> 8, // lgdt cs:[Gdtr] (32-bit base)
-            0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f, 0x22, 0xc0, // mov eax, cr0; or al, 1; mov cr0, eax
-            0x66, 0xea, Code32 & 0xff, Code32 >> 8, 0x0f, 0x00, 0x08, 0x00, // jmp dword 0x08:0xf0200
-        ];
-        real.CopyTo(image, 0);
+        var r = new Assembler(16);
+        r.cli();
+        body16?.Invoke(r);
+        r.db(0x66, 0x2e, 0x0f, 0x01, 0x16, Gdtr & 0xff, Gdtr >> 8); // lgdt cs:[Gdtr] (32-bit base)
+        r.mov(eax, cr0);
+        r.or(al, 1);
+        r.mov(cr0, eax);
+        r.db(0x66, 0xea, Code32 & 0xff, Code32 >> 8, 0x0f, 0x00, 0x08, 0x00); // jmp dword 0x08:0xf0200
+        Place(image, r, 0, 0);
 
         var a = new Assembler(32);
         a.mov(ax, 0x10);
@@ -113,10 +117,14 @@ public static class BootImage
         a.jmp(stop);
     }
 
-    private static void Place(byte[] image, Assembler a, int offset)
+    private static void Place(byte[] image, Assembler a, int offset) => Place(image, a, offset, LowBase + (ulong)offset);
+
+    private static void Place(byte[] image, Assembler a, int offset, ulong ip)
     {
         var ms = new MemoryStream();
-        a.Assemble(new StreamCodeWriter(ms), LowBase + (ulong)offset);
+        a.Assemble(new StreamCodeWriter(ms), ip);
+        if (ms.Length > (offset == 0 ? Code32 : offset == Code32 ? Code64 - Code32 : Gdt - Code64))
+            throw new InvalidOperationException("the test program does not fit its part of the image");
         ms.ToArray().CopyTo(image, offset);
     }
 }

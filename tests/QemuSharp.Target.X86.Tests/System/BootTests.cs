@@ -286,4 +286,40 @@ public class BootTests
         });
         AssertSameAsQemu(image, "PGRL");
     }
+
+    [Fact]
+    public void ShouldDeliverARealModeInterruptThroughTheVectorTable()
+    {
+        byte[] image = BootImage.Build(a => { }, body16: a =>
+        {
+            var main = a.CreateLabel();
+            var next = a.CreateLabel();
+            a.jmp(main);
+            a.pushf();               // the handler: 7 bytes
+            a.pop(ax);
+            a.mov(al, ah);
+            a.@out(0xe9, al);
+            a.iret();
+            a.Label(ref main);
+            a.call(next);            // 3 bytes: the handler starts 10 bytes before next
+            a.Label(ref next);
+            a.pop(ax);
+            a.sub(ax, 10);
+            a.xor(bx, bx);
+            a.mov(ds, bx);
+            a.mov(ss, bx);
+            a.mov(sp, 0x7000);
+            a.mov(__word_ptr[0x84], ax);
+            a.mov(__word_ptr[0x86], 0xf000);
+            a.sti();
+            a.@int(0x21);
+            a.pushf();
+            a.pop(ax);
+            a.mov(al, ah);
+            a.@out(0xe9, al);
+            a.cli();
+        });
+        // FLAGS bits 8-15 in the handler (IF cleared) and after IRET (IF back).
+        AssertSameAsQemu(image, "\u0000\u0002P");
+    }
 }

@@ -49,8 +49,8 @@ public static unsafe partial class Binder
                 op.Size = (byte)i.StackPointerIncrement;
                 Set(ref op, &TransferHandlers.PopSegment, (byte)(i.Op0Register - Register.ES));
                 return true;
-            case Mnemonic.Lgdt: op.Size = (byte)(i.MemorySize == MemorySize.Fword6 ? 2 : 4); Set(ref op, &PrivilegedHandlers.LoadTable, 0); return true;
-            case Mnemonic.Lidt: op.Size = (byte)(i.MemorySize == MemorySize.Fword6 ? 2 : 4); Set(ref op, &PrivilegedHandlers.LoadTable, 1); return true;
+            case Mnemonic.Lgdt: op.Size = (byte)(i.Code == Code.Lgdt_m1632_16 ? 2 : 4); Set(ref op, &PrivilegedHandlers.LoadTable, 0); return true;
+            case Mnemonic.Lidt: op.Size = (byte)(i.Code == Code.Lidt_m1632_16 ? 2 : 4); Set(ref op, &PrivilegedHandlers.LoadTable, 1); return true;
             case Mnemonic.Sgdt: Set(ref op, &PrivilegedHandlers.StoreTable, 0); return true;
             case Mnemonic.Sidt: Set(ref op, &PrivilegedHandlers.StoreTable, 1); return true;
             case Mnemonic.Lldt: op.Size = 2; Set(ref op, &PrivilegedHandlers.LoadSystemSegment, SegReg.Ldtr); return true;

@@ -322,4 +322,23 @@ public class BootTests
         // FLAGS bits 8-15 in the handler (IF cleared) and after IRET (IF back).
         AssertSameAsQemu(image, "\u0000\u0002P");
     }
+
+    [Fact]
+    public void ShouldReachMmioWithTheWidthOfEachAccess()
+    {
+        byte[] image = BootImage.Build(a =>
+        {
+            a.mov(eax, __dword_ptr[0x1f0004]);
+            a.mov(__dword_ptr[0x1f0008], eax);
+            a.mov(rax, __qword_ptr[0x1f0010]);
+            a.mov(__word_ptr[0x1f0ffe], ax);
+        });
+        using var m = new TestMachine(image);
+        var accesses = new List<string>();
+        m.Memory.Map(0x1f0000, QemuSharp.Memory.MemoryRegion.Mmio("device", 0x1000, new QemuSharp.Memory.IoHandler(
+            (offset, size) => { accesses.Add($"r{offset:x}/{size}"); return 0x1122334455667788; },
+            (offset, size, value) => accesses.Add($"w{offset:x}/{size}={value:x}"))), 1);
+        m.Run();
+        Assert.Equal(["r4/4", "w8/4=55667788", "r10/8", "wffe/2=7788"], accesses);
+    }
 }

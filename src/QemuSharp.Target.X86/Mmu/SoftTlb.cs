@@ -151,13 +151,14 @@ public sealed unsafe class SoftTlb
             uint error = t.FaultCode ?? ((t.Present ? 1u : 0) | (access == Access.Write ? 2u : 0) | 4u | (access == Access.Fetch ? 16u : 0));
             throw _cpu.Fault.Set(Vector.PF, error, address, t.Present);
         }
-        ulong codeKey = t.Physical ?? page;
         if (UserMode) _userUsed = true;
         else _supervisorUsed = true;
+        ref TlbEntry e = ref Entry(address);
+        if (t.Physical is not { } codeKey)
+            return FillUserMode(ref e, address, access, t);
         ref SlowTlbEntry s = ref Slow(address);
         if (!SlowValid(ref s, address) || s.PhysicalPage != codeKey)
             s = new SlowTlbEntry { Epoch = _epoch, Tag = page, PhysicalPage = codeKey, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid };
-        ref TlbEntry e = ref Entry(address);
         if (t.HostPage == 0)
         {
             e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
@@ -198,6 +199,35 @@ public sealed unsafe class SoftTlb
         return (byte*)(addend + (long)address);
     }
 
+    /// <summary>User mode: RAM pages only, code keyed by virtual page, no slow part.</summary>
+    private byte* FillUserMode(ref TlbEntry e, ulong address, Access access, in PageTranslation t)
+    {
+        ulong page = address & PageMask;
+        long addend = t.HostPage - (long)page;
+        if (e.Addend != addend || (e.ReadTag != page && e.WriteTag != page && e.FetchTag != page))
+            e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid, Addend = addend };
+        if (t.Readable)
+            e.ReadTag = page;
+        if (t.Executable)
+            e.FetchTag = page;
+        if (t.Writable)
+        {
+            var cp = CodePages;
+            if (cp != null && cp.HasCode(page))
+            {
+                if (access == Access.Write)
+                {
+                    cp.InvalidatePage(page);
+                    _cpu.CodeModified = true;
+                    _cpu.StopBlock = true;
+                }
+            }
+            else
+                e.WriteTag = page;
+        }
+        return (byte*)(addend + (long)address);
+    }
+
     /// <summary>
     /// Host address of a whole page for the decoder; faults if the page cannot be fetched. A page
     /// of MMIO is read only when <paramref name="readDevices"/> (not for a look-ahead that may not be needed); otherwise null.
@@ -222,6 +252,8 @@ public sealed unsafe class SoftTlb
     /// <summary>The physical address behind a linear code address (its virtual address in user mode), filling the entry for a fetch.</summary>
     public ulong CodePhysical(ulong address)
     {
+        if (!_cpu.SystemMode)
+            return address;
         ref SlowTlbEntry s = ref Slow(address);
         if (!SlowValid(ref s, address) || Entry(address).FetchTag != (address & PageMask))
             Fill(address, Access.Fetch);

@@ -142,13 +142,21 @@ public sealed partial class X86Cpu
     public void FlushTlb()
     {
         Tlb.FlushAll();
+        if (Tlb.Mmu is SystemMmu mmu)
+            mmu.LargePagesCached = false;
         TranslationsChanged();
     }
 
-    /// <summary>Ends the running block and makes the interpreter forget block links and its jump cache.</summary>
+    /// <summary>Ends the running block and makes the interpreter forget block links and its jump cache (linear-to-physical mappings changed).</summary>
     public void TranslationsChanged()
     {
         FlushJumpCache = true;
+        ModeChanged();
+    }
+
+    /// <summary>Ends the running block and drops the link from it: CS, the CPL or the mode may differ for the next one.</summary>
+    public void ModeChanged()
+    {
         CodeModified = true;
         StopBlock = true;
     }

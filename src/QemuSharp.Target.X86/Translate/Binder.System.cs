@@ -57,6 +57,11 @@ public static unsafe partial class Binder
             case Mnemonic.Ltr: op.Size = 2; Set(ref op, &PrivilegedHandlers.LoadSystemSegment, SegReg.Tr); return true;
             case Mnemonic.Sldt: Set(ref op, &PrivilegedHandlers.StoreSystemSegment, SegReg.Ldtr); return true;
             case Mnemonic.Str: Set(ref op, &PrivilegedHandlers.StoreSystemSegment, SegReg.Tr); return true;
+            case Mnemonic.Lds: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Ds); return true;
+            case Mnemonic.Les: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Es); return true;
+            case Mnemonic.Lss: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Ss); return true;
+            case Mnemonic.Lfs: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Fs); return true;
+            case Mnemonic.Lgs: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Gs); return true;
             case Mnemonic.Lar: Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Lar); return true;
             case Mnemonic.Lsl: Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Lsl); return true;
             case Mnemonic.Verr: op.Size = 2; Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Verr); return true;

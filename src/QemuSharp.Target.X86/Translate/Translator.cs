@@ -101,7 +101,7 @@ public sealed unsafe class Translator
 
     private static bool EndsBlock(in Instruction i) =>
         i.FlowControl != FlowControl.Next || SetsRip(i) || i.Mnemonic is Mnemonic.Cpuid or Mnemonic.Sti or Mnemonic.Hlt
-            or Mnemonic.Lgdt or Mnemonic.Lidt or Mnemonic.Lmsw or Mnemonic.Invlpg or Mnemonic.Wrmsr or Mnemonic.Swapgs
+            or Mnemonic.Lgdt or Mnemonic.Lidt or Mnemonic.Lss or Mnemonic.Lds or Mnemonic.Les or Mnemonic.Lfs or Mnemonic.Lgs or Mnemonic.Lmsw or Mnemonic.Invlpg or Mnemonic.Wrmsr or Mnemonic.Swapgs
             || (i.Mnemonic is Mnemonic.Mov or Mnemonic.Pop && i.Op0Kind == OpKind.Register && (i.Op0Register.IsCR() || i.Op0Register.IsSegmentRegister()))
             || (i.Mnemonic == Mnemonic.Popf || i.Mnemonic == Mnemonic.Popfd || i.Mnemonic == Mnemonic.Popfq);
 }

@@ -341,4 +341,25 @@ public class BootTests
         m.Run();
         Assert.Equal(["r4/4", "w8/4=55667788", "r10/8", "wffe/2=7788"], accesses);
     }
+
+    [Fact]
+    public void ShouldDropAWholeLargePageOnInvlpgOfAnyAddressInIt()
+    {
+        byte[] image = BootImage.Build(a =>
+        {
+            a.mov(__dword_ptr[0x12008], 0x83);          // 2-4 MiB shows physical 0
+            a.mov(__dword_ptr[0x12010], 0x200083);      // 4-6 MiB shows physical 2 MiB
+            a.mov(rax, cr3);
+            a.mov(cr3, rax);
+            a.mov(__byte_ptr[0x50000], (byte)'X');
+            a.mov(__byte_ptr[0x450000], (byte)'Y');
+            a.mov(al, __byte_ptr[0x250000]);
+            a.@out(0xe9, al);
+            a.mov(__dword_ptr[0x12008], 0x200083);
+            a.invlpg(__[0x200000]);
+            a.mov(al, __byte_ptr[0x250000]);
+            a.@out(0xe9, al);
+        });
+        AssertSameAsQemu(image, "PXY");
+    }
 }

@@ -13,7 +13,7 @@ public static class BootImage
 {
     public const int Size = 0x10000;
     public const ulong LowBase = 0xf0000;
-    private const int Code32 = 0x200, Code64 = 0x800, Gdt = 0x1f00, Gdtr = 0x1f40;
+    private const int Code32 = 0x200, Code64 = 0x800, Gdt = 0x1f00, Gdtr = 0x1f80;
 
     /// <summary>
     /// An image whose real-mode part runs <paramref name="body16"/> and whose 32-bit part runs
@@ -65,7 +65,10 @@ public static class BootImage
         Exit(l);
         Place(image, l, Code64);
 
-        ulong[] gdt = [0, 0x00cf9b000000ffff, 0x00cf93000000ffff, 0x00af9b000000ffff, 0x00cffb000000ffff, 0x00aff3000000ffff, 0x00affb000000ffff];
+        // Null, code32 (0x08), data (0x10), code64 (0x18), user code32 (0x20), user data (0x28), user code64 (0x30),
+        // and a 64-bit TSS (0x38) at 0x8000 in RAM.
+        ulong[] gdt = [0, 0x00cf9b000000ffff, 0x00cf93000000ffff, 0x00af9b000000ffff, 0x00cffb000000ffff, 0x00cff3000000ffff, 0x00affb000000ffff,
+            0x0000_8900_8000_0067, 0];
         for (int i = 0; i < gdt.Length; i++)
             BitConverter.GetBytes(gdt[i]).CopyTo(image, Gdt + i * 8);
         BitConverter.GetBytes((ushort)(gdt.Length * 8 - 1)).CopyTo(image, Gdtr);

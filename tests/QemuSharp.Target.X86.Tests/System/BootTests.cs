@@ -362,4 +362,52 @@ public class BootTests
         });
         AssertSameAsQemu(image, "PXY");
     }
+
+    [Fact]
+    public void ShouldFaultWhenRingThreeReadsAPageTheKernelJustRead()
+    {
+        byte[] image = BootImage.Build(a =>
+        {
+            var handler = a.CreateLabel();
+            var user = a.CreateLabel();
+            var main = a.CreateLabel();
+            a.jmp(main);
+            a.Label(ref handler);
+            a.pop(rax);
+            BootImage.PrintHexByte(a);
+            a.mov(ax, ss);
+            BootImage.PrintHexByte(a);
+            BootImage.Exit(a);
+            a.Label(ref user);
+            a.mov(al, __byte_ptr[0x200000]);
+            BootImage.Print(a, "!");
+            BootImage.Exit(a);
+            a.Label(ref main);
+            SetGate(a, 14, handler);
+            LoadIdt(a);
+            a.mov(__qword_ptr[0x8004], 0x7000);          // TSS.RSP0
+            a.mov(ax, 0x38);
+            a.ltr(ax);
+            a.mov(ecx, 0xc0000081);
+            a.xor(eax, eax);
+            a.mov(edx, 0x00200018);
+            a.wrmsr();
+            a.mov(ecx, 0xc0000080);
+            a.rdmsr();
+            a.or(eax, 1);
+            a.wrmsr();
+            a.or(__dword_ptr[0x10000], 4);
+            a.or(__dword_ptr[0x11000], 4);
+            a.or(__dword_ptr[0x12000], 4);               // the first 2 MiB for everyone
+            a.mov(__dword_ptr[0x12008], 0x83);            // 2-4 MiB for the kernel only
+            a.mov(rax, cr3);
+            a.mov(cr3, rax);
+            a.mov(al, __byte_ptr[0x200000]);
+            a.lea(rcx, __[user]);
+            a.mov(r11, 0x2);
+            a.sysretq();
+        });
+        // Error code 5 (present, read, user); the handler runs on the ring-0 stack with a null SS.
+        AssertSameAsQemu(image, "P0500");
+    }
 }

@@ -31,7 +31,7 @@ public sealed partial class X86Cpu
         if (((old ^ value) & Cr0Pe) != 0 && (value & Cr0Pe) == 0)
             Cpl = 0;
         UpdateMode();
-        TranslationsChanged();
+        ModeChanged();
         return true;
     }
 

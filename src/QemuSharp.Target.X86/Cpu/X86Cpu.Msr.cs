@@ -13,7 +13,7 @@ public sealed partial class X86Cpu
 
     public static class MsrIndex
     {
-        public const uint Tsc = 0x10, ApicBase = 0x1b, TscAdjust = 0x3b, MtrrCap = 0xfe;
+        public const uint Tsc = 0x10, ApicBase = 0x1b, MicrocodeRevision = 0x8b, MtrrCap = 0xfe, PerfStatus = 0x198;
         public const uint SysenterCs = 0x174, SysenterEsp = 0x175, SysenterEip = 0x176;
         public const uint McgCap = 0x179, McgStatus = 0x17a, MiscEnable = 0x1a0, Pat = 0x277, MtrrDefType = 0x2ff;
         public const uint MtrrPhysBase0 = 0x200, MtrrFix64K = 0x250, MtrrFix16K0 = 0x258, MtrrFix16K1 = 0x259, MtrrFix4K0 = 0x268;
@@ -38,14 +38,20 @@ public sealed partial class X86Cpu
         Array.Clear(MtrrFixed);
     }
 
+    /// <summary>The time-stamp counter as RDTSC and RDMSR read it (host time plus what WRMSR to the TSC added).</summary>
+    public ulong TimeStampCounter => Exec.SystemHandlers.TimeStamp() + TscAdjust;
+
     /// <summary>RDMSR; false for an MSR this CPU does not have.</summary>
     public bool TryReadMsr(uint index, out ulong value)
     {
+        bool known = true;
         value = index switch
         {
-            MsrIndex.Tsc => Exec.SystemHandlers.TimeStamp() + TscAdjust,
+            MsrIndex.Tsc => TimeStampCounter,
             MsrIndex.ApicBase => ReadApicBase?.Invoke() ?? 0,
-            MsrIndex.TscAdjust => TscAdjust,
+            // QEMU reports microcode revision 1 and a fixed performance status.
+            MsrIndex.MicrocodeRevision => 0x1_0000_0000,
+            MsrIndex.PerfStatus => 1000 | (4UL << 40),
             MsrIndex.MtrrCap => MtrrCapValue,
             MsrIndex.SysenterCs => SysenterCs,
             MsrIndex.SysenterEsp => SysenterEsp,
@@ -68,9 +74,15 @@ public sealed partial class X86Cpu
             MsrIndex.GsBase => Seg[SegReg.Gs].Base,
             MsrIndex.KernelGsBase => KernelGsBase,
             MsrIndex.TscAux => TscAux,
-            _ => ulong.MaxValue,
+            _ => Unknown(out known),
         };
-        return value != ulong.MaxValue || index is MsrIndex.Tsc;
+        return known;
+    }
+
+    private static ulong Unknown(out bool known)
+    {
+        known = false;
+        return 0;
     }
 
     /// <summary>WRMSR; false (the caller raises #GP) for an unknown MSR or a value it does not accept.</summary>
@@ -80,7 +92,7 @@ public sealed partial class X86Cpu
         {
             case MsrIndex.Tsc: TscAdjust = value - Exec.SystemHandlers.TimeStamp(); return true;
             case MsrIndex.ApicBase: WriteApicBase?.Invoke(value); return true;
-            case MsrIndex.TscAdjust: TscAdjust = value; return true;
+            case MsrIndex.MicrocodeRevision: return true;
             case MsrIndex.SysenterCs: SysenterCs = (uint)value; return true;
             case MsrIndex.SysenterEsp: SysenterEsp = value; return true;
             case MsrIndex.SysenterEip: SysenterEip = value; return true;

@@ -51,6 +51,18 @@ public sealed partial class X86Cpu
 
     public int Cpl;
 
+    /// <summary>Whether the machine has a local APIC: CPUID.1:EDX.APIC reports it.</summary>
+    public bool HasApic { get; set; } = true;
+
+    /// <summary>CPUID as this CPU answers it: the model's leaves, with the APIC bit following the machine in system mode.</summary>
+    public (uint Eax, uint Ebx, uint Ecx, uint Edx) Cpuid(uint leaf, uint subleaf)
+    {
+        var r = Model.Cpuid(leaf, subleaf);
+        if (SystemMode && leaf == 1 && !HasApic)
+            r.Edx &= ~CpuModel.Apic;
+        return r;
+    }
+
     /// <summary>16, 32 or 64: how the code segment makes instructions decode.</summary>
     public int CodeBits = 64;
 
@@ -87,7 +99,8 @@ public sealed partial class X86Cpu
         else if (LongMode && (cs.Flags & SegmentCache.Long) != 0)
             CodeBits = 64;
         else
-            CodeBits = (cs.Flags & SegmentCache.Big) != 0 && ProtectedMode && !Virtual8086 ? 32 : 16;
+            // The D bit of the CS cache decides, in real mode too (until a far jump reloads CS), as in QEMU.
+            CodeBits = (cs.Flags & SegmentCache.Big) != 0 && !Virtual8086 ? 32 : 16;
         bool flat = CodeBits == 64;
         SegBase[0] = 0;
         SegBase[1] = Seg[SegReg.Fs].Base;
@@ -129,13 +142,21 @@ public sealed partial class X86Cpu
     public void FlushTlb()
     {
         Tlb.FlushAll();
+        if (Tlb.Mmu is SystemMmu mmu)
+            mmu.LargePagesCached = false;
         TranslationsChanged();
     }
 
-    /// <summary>Ends the running block and makes the interpreter forget block links and its jump cache.</summary>
+    /// <summary>Ends the running block and makes the interpreter forget block links and its jump cache (linear-to-physical mappings changed).</summary>
     public void TranslationsChanged()
     {
         FlushJumpCache = true;
+        ModeChanged();
+    }
+
+    /// <summary>Ends the running block and drops the link from it: CS, the CPL or the mode may differ for the next one.</summary>
+    public void ModeChanged()
+    {
         CodeModified = true;
         StopBlock = true;
     }

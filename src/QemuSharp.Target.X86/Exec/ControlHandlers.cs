@@ -38,7 +38,12 @@ public static class ControlHandlers
     public static void Loop(X86Cpu c, ref Op op)
     {
         ulong count;
-        if (op.Addr32)
+        if (op.Addr16)
+        {
+            count = (ushort)(c.R[Gpr.Rcx] - 1);
+            SetReg(c, Gpr.Rcx, 2, count);
+        }
+        else if (op.Addr32)
         {
             count = (uint)(c.R[Gpr.Rcx] - 1);
             SetReg(c, Gpr.Rcx, 4, count);
@@ -51,7 +56,7 @@ public static class ControlHandlers
 
     public static void Jrcxz(X86Cpu c, ref Op op)
     {
-        ulong count = op.Addr32 ? (uint)c.R[Gpr.Rcx] : c.R[Gpr.Rcx];
+        ulong count = op.Addr16 ? (ushort)c.R[Gpr.Rcx] : op.Addr32 ? (uint)c.R[Gpr.Rcx] : c.R[Gpr.Rcx];
         c.Rip = count == 0 ? op.Imm : op.Next;
     }
 

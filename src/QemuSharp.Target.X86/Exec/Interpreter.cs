@@ -68,6 +68,7 @@ public sealed class Interpreter
                 ExitReason service = c.ServiceAttention();
                 if (service != ExitReason.None)
                     return service;
+                c.StopBlock = false;
                 previous = null;
                 ForgetJumpsIfNeeded(c);
             }
@@ -84,6 +85,7 @@ public sealed class Interpreter
                 ExitReason delivered = c.DeliverFault();
                 if (delivered != ExitReason.None)
                     return delivered;
+                c.StopBlock = false;
                 previous = null;
                 ForgetJumpsIfNeeded(c);
                 continue;
@@ -99,6 +101,7 @@ public sealed class Interpreter
                 if (exit != ExitReason.None)
                     return exit;
                 c.Exit = ExitReason.None;
+                c.StopBlock = false;
                 c.CodeModified = true;
             }
             if (c.CodeModified)

@@ -17,7 +17,8 @@ public static class IoHandlers
         if (!c.ProtectedMode || (c.Cpl <= (int)((c.FlagsRaw >> 12) & 3) && !c.Virtual8086))
             return;
         ref SegmentCache tr = ref c.Seg[SegReg.Tr];
-        if ((tr.Type & 7) != 1 && tr.Type is not (9 or 11) || tr.Limit < 0x67)
+        // Only a 32-bit or 64-bit TSS has an I/O permission bitmap.
+        if (tr.Type is not (9 or 11) || tr.Limit < 0x67)
             throw c.RaiseGp();
         uint bitmap = (uint)c.ReadSystem(tr.Base + 0x66, 2);
         uint at = bitmap + port / 8;

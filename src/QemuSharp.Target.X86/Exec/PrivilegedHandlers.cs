@@ -36,7 +36,7 @@ public static class PrivilegedHandlers
         };
         if (!ok)
             throw c.RaiseGp();
-        c.TranslationsChanged();
+        c.ModeChanged();
     }
 
     private static bool Set(ref ulong r, ulong v)
@@ -158,7 +158,10 @@ public static class PrivilegedHandlers
     public static void Invlpg(X86Cpu c, ref Op op)
     {
         RequireCpl0(c);
-        c.Tlb.FlushPage(Ea(c, ref op));
+        if (c.Tlb.Mmu is Mmu.SystemMmu { LargePagesCached: true })
+            c.FlushTlb();
+        else
+            c.Tlb.FlushPage(Ea(c, ref op));
         c.TranslationsChanged();
     }
 
@@ -181,7 +184,7 @@ public static class PrivilegedHandlers
         if (!c.TryWriteMsr((uint)c.R[Gpr.Rcx], v))
             throw c.RaiseGp();
         c.UpdateMode();
-        c.TranslationsChanged();
+        c.ModeChanged();
     }
 
     /// <summary>HLT: stops until an interrupt, unless one can be taken at once.</summary>
@@ -236,7 +239,7 @@ public static class PrivilegedHandlers
 
     public static void Rdtscp(X86Cpu c, ref Op op)
     {
-        ulong t = SystemHandlers.TimeStamp() + c.TscAdjust;
+        ulong t = c.TimeStampCounter;
         c.R[Gpr.Rax] = (uint)t;
         c.R[Gpr.Rdx] = t >> 32;
         c.R[Gpr.Rcx] = (uint)c.TscAux;

@@ -9,7 +9,7 @@ public static unsafe class StringHandlers
 {
     public const byte Rep = 1, RepNe = 2;
 
-    private static ulong SourceBase(X86Cpu c, ref Op op) => c.SegBase[op.Segment];
+    private static ulong SourceBase(X86Cpu c, ref Op op) => op.Segment == 0 ? 0 : c.SegBase[op.Segment];
 
     /// <summary>rDI as an address in ES (whose base is zero in 64-bit mode).</summary>
     private static ulong Destination(X86Cpu c, ref Op op) => c.SegBase[3] + Reg(c, ref op, Gpr.Rdi);
@@ -18,12 +18,12 @@ public static unsafe class StringHandlers
 
     private static void Advance(X86Cpu c, ref Op op, int r, long delta)
     {
-        if (op.Addr16)
-            SetReg(c, r, 2, c.R[r] + (ulong)delta);
-        else if (op.Addr32)
-            c.R[r] = (uint)(c.R[r] + (ulong)delta);
-        else
+        if (!op.Addr32)
             c.R[r] += (ulong)delta;
+        else if (op.Addr16)
+            SetReg(c, r, 2, c.R[r] + (ulong)delta);
+        else
+            c.R[r] = (uint)(c.R[r] + (ulong)delta);
     }
 
     private static long Step(X86Cpu c, int size) => (c.FlagsRaw & EFlags.DF) != 0 ? -size : size;

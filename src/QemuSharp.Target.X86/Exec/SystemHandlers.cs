@@ -17,7 +17,7 @@ public static class SystemHandlers
 
     public static void Cpuid(X86Cpu c, ref Op op)
     {
-        var (a, b, cx, d) = c.Model.Cpuid((uint)c.R[Gpr.Rax], (uint)c.R[Gpr.Rcx]);
+        var (a, b, cx, d) = c.Cpuid((uint)c.R[Gpr.Rax], (uint)c.R[Gpr.Rcx]);
         c.R[Gpr.Rax] = a;
         c.R[Gpr.Rbx] = b;
         c.R[Gpr.Rcx] = cx;
@@ -27,9 +27,12 @@ public static class SystemHandlers
     /// <summary>The time-stamp counter runs at 1 GHz from the host's monotonic clock.</summary>
     public static ulong TimeStamp() => (ulong)(Stopwatch.GetTimestamp() * (1_000_000_000.0 / Stopwatch.Frequency));
 
+    /// <summary>RDTSC; with CR4.TSD set only CPL 0 may read the counter.</summary>
     public static void Rdtsc(X86Cpu c, ref Op op)
     {
-        ulong t = TimeStamp();
+        if ((c.Cr4 & Cpu.ControlBits.Cr4Tsd) != 0 && c.Cpl != 0 && c.SystemMode)
+            throw c.RaiseGp();
+        ulong t = c.TimeStampCounter;
         c.R[Gpr.Rax] = (uint)t;
         c.R[Gpr.Rdx] = t >> 32;
     }

@@ -38,7 +38,7 @@ public static class TransferHandlers
         c.Rip = c.CodeBits == 64 ? c.Lstar : c.Cstar;
         c.Cpl = 0;
         c.UpdateMode();
-        c.TranslationsChanged();
+        c.ModeChanged();
     }
 
     /// <summary>SYSRET: back to CPL 3 at RCX with RFLAGS from R11; Cond 1 returns to 64-bit code (REX.W).</summary>
@@ -68,7 +68,7 @@ public static class TransferHandlers
         c.Cpl = 3;
         c.Attention = true;
         c.UpdateMode();
-        c.TranslationsChanged();
+        c.ModeChanged();
     }
 
     /// <summary>SYSENTER: to CPL 0 at SYSENTER_EIP with the flat segments SYSENTER_CS describes.</summary>
@@ -84,7 +84,7 @@ public static class TransferHandlers
         c.R[Gpr.Rsp] = c.LongMode ? c.SysenterEsp : (uint)c.SysenterEsp;
         c.Rip = c.LongMode ? c.SysenterEip : (uint)c.SysenterEip;
         c.UpdateMode();
-        c.TranslationsChanged();
+        c.ModeChanged();
     }
 
     /// <summary>SYSEXIT: to CPL 3 at EDX/RDX with stack ECX/RCX; Cond 1 returns to 64-bit code.</summary>
@@ -102,7 +102,7 @@ public static class TransferHandlers
         c.R[Gpr.Rsp] = to64 ? c.R[Gpr.Rcx] : (uint)c.R[Gpr.Rcx];
         c.Rip = to64 ? c.R[Gpr.Rdx] : (uint)c.R[Gpr.Rdx];
         c.UpdateMode();
-        c.TranslationsChanged();
+        c.ModeChanged();
     }
 
     /// <summary>INT imm8 (Imm) and INTO (Cond 1, only when OF is set).</summary>
@@ -232,11 +232,20 @@ public static class TransferHandlers
         if (c.SystemMode)
         {
             c.LoadSegmentRegister(seg, sel);
-            c.TranslationsChanged();
             return;
         }
         // User mode: Linux's flat selectors keep their bases (FS/GS bases come from arch_prctl).
         c.Seg[seg].Selector = sel;
+    }
+
+    /// <summary>LDS, LES, LSS, LFS, LGS: a far pointer from memory into Sreg (Cond) and a register (Size bytes).</summary>
+    public static void LoadFarPointer(X86Cpu c, ref Op op)
+    {
+        ulong ea = Ea(c, ref op);
+        ulong offset = c.Read(ea, op.Size);
+        ushort sel = (ushort)c.Read16(ea + op.Size);
+        LoadUserVisible(c, op.Cond, sel);
+        SetReg(c, op.Reg0, op.Size, offset);
     }
 
     /// <summary>MOV r/m16, Sreg: a register destination takes the operand size (zero-extended), memory 16 bits.</summary>

@@ -27,6 +27,8 @@ public sealed unsafe class SoftTlb
     private readonly SlowTlbEntry[] _userSlow = new SlowTlbEntry[EntryCount];
     private TlbEntry[] _entries;
     private SlowTlbEntry[] _slow;
+    private uint _epoch;
+    private bool _supervisorUsed, _userUsed;
     private readonly X86Cpu _cpu;
     private int _codeGeneration = -1;
     private int _mmuGeneration = -1;
@@ -55,18 +57,19 @@ public sealed unsafe class SoftTlb
         _slow = user ? _userSlow : _supervisorSlow;
     }
 
+    /// <summary>Drops every translation: the fast tables that were filled since the last flush are cleared, the slow parts age out by epoch.</summary>
     public void FlushAll()
     {
-        Clear(_supervisorEntries, _supervisorSlow);
-        Clear(_userEntries, _userSlow);
+        if (_supervisorUsed || _epoch == 0)
+            Clear(_supervisorEntries);
+        if (_userUsed || _epoch == 0)
+            Clear(_userEntries);
+        _supervisorUsed = _userUsed = false;
+        _epoch++;
     }
 
-    private static void Clear(TlbEntry[] entries, SlowTlbEntry[] slow)
-    {
-        var empty = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
-        entries.AsSpan().Fill(empty);
-        slow.AsSpan().Fill(new SlowTlbEntry { Tag = TlbEntry.Invalid, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid });
-    }
+    private static void Clear(TlbEntry[] entries) =>
+        entries.AsSpan().Fill(new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid });
 
     public void FlushPage(ulong address)
     {
@@ -78,7 +81,7 @@ public sealed unsafe class SoftTlb
     private static void Invalidate(TlbEntry[] entries, SlowTlbEntry[] slow, int i)
     {
         entries[i] = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
-        slow[i] = new SlowTlbEntry { Tag = TlbEntry.Invalid, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid };
+        slow[i] = default;
     }
 
     /// <summary>
@@ -107,6 +110,9 @@ public sealed unsafe class SoftTlb
         ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), Index(address));
 
     private ref SlowTlbEntry Slow(ulong address) => ref _slow[Index(address)];
+
+    /// <summary>The slow part of the entry for <paramref name="address"/>'s page, if it is current.</summary>
+    private bool SlowValid(ref SlowTlbEntry s, ulong address) => s.Epoch == _epoch && s.Tag == (address & PageMask);
 
     /// <summary>Host address of a guest access of <paramref name="size"/> bytes that stays in one page, or 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -145,11 +151,14 @@ public sealed unsafe class SoftTlb
             uint error = t.FaultCode ?? ((t.Present ? 1u : 0) | (access == Access.Write ? 2u : 0) | 4u | (access == Access.Fetch ? 16u : 0));
             throw _cpu.Fault.Set(Vector.PF, error, address, t.Present);
         }
-        ulong codeKey = t.Physical ?? page;
-        ref SlowTlbEntry s = ref Slow(address);
-        if (s.Tag != page || s.PhysicalPage != codeKey)
-            s = new SlowTlbEntry { Tag = page, PhysicalPage = codeKey, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid };
+        if (UserMode) _userUsed = true;
+        else _supervisorUsed = true;
         ref TlbEntry e = ref Entry(address);
+        if (t.Physical is not { } codeKey)
+            return FillUserMode(ref e, address, access, t);
+        ref SlowTlbEntry s = ref Slow(address);
+        if (!SlowValid(ref s, address) || s.PhysicalPage != codeKey)
+            s = new SlowTlbEntry { Epoch = _epoch, Tag = page, PhysicalPage = codeKey, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid };
         if (t.HostPage == 0)
         {
             e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
@@ -190,14 +199,46 @@ public sealed unsafe class SoftTlb
         return (byte*)(addend + (long)address);
     }
 
-    /// <summary>Host address of a whole page for the decoder, or 0 if the page cannot be fetched.</summary>
-    public byte* FetchPage(ulong page)
+    /// <summary>User mode: RAM pages only, code keyed by virtual page, no slow part.</summary>
+    private byte* FillUserMode(ref TlbEntry e, ulong address, Access access, in PageTranslation t)
+    {
+        ulong page = address & PageMask;
+        long addend = t.HostPage - (long)page;
+        if (e.Addend != addend || (e.ReadTag != page && e.WriteTag != page && e.FetchTag != page))
+            e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid, Addend = addend };
+        if (t.Readable)
+            e.ReadTag = page;
+        if (t.Executable)
+            e.FetchTag = page;
+        if (t.Writable)
+        {
+            var cp = CodePages;
+            if (cp != null && cp.HasCode(page))
+            {
+                if (access == Access.Write)
+                {
+                    cp.InvalidatePage(page);
+                    _cpu.CodeModified = true;
+                    _cpu.StopBlock = true;
+                }
+            }
+            else
+                e.WriteTag = page;
+        }
+        return (byte*)(addend + (long)address);
+    }
+
+    /// <summary>
+    /// Host address of a whole page for the decoder; faults if the page cannot be fetched. A page
+    /// of MMIO is read only when <paramref name="readDevices"/> (not for a look-ahead that may not be needed); otherwise null.
+    /// </summary>
+    public byte* FetchPage(ulong page, bool readDevices = true)
     {
         ref TlbEntry e = ref Entry(page);
         if (e.FetchTag == page)
             return (byte*)(e.Addend + (long)page);
         byte* p = Fill(page, Access.Fetch);
-        if (p != null)
+        if (p != null || !readDevices)
             return p;
         // Code in MMIO or unassigned memory: run what a read of the page returns.
         if (_ioCodePage == null)
@@ -211,9 +252,10 @@ public sealed unsafe class SoftTlb
     /// <summary>The physical address behind a linear code address (its virtual address in user mode), filling the entry for a fetch.</summary>
     public ulong CodePhysical(ulong address)
     {
+        if (!_cpu.SystemMode)
+            return address;
         ref SlowTlbEntry s = ref Slow(address);
-        ulong page = address & PageMask;
-        if (s.Tag != page || Entry(address).FetchTag != page)
+        if (!SlowValid(ref s, address) || Entry(address).FetchTag != (address & PageMask))
             Fill(address, Access.Fetch);
         return Slow(address).PhysicalPage | (address & ~PageMask);
     }
@@ -224,7 +266,7 @@ public sealed unsafe class SoftTlb
         if ((address & ~PageMask) + size <= PageSize)
         {
             ref SlowTlbEntry s = ref Slow(address);
-            if (s.IoReadTag != (address & PageMask))
+            if (!SlowValid(ref s, address) || s.IoReadTag != (address & PageMask))
             {
                 byte* p = Fill(address, Access.Read);
                 if (p != null)
@@ -248,7 +290,7 @@ public sealed unsafe class SoftTlb
         if ((address & ~PageMask) + size <= PageSize)
         {
             ref SlowTlbEntry s = ref Slow(address);
-            if (s.IoWriteTag != (address & PageMask))
+            if (!SlowValid(ref s, address) || s.IoWriteTag != (address & PageMask))
             {
                 byte* p = Fill(address, Access.Write);
                 if (p != null)
@@ -262,9 +304,9 @@ public sealed unsafe class SoftTlb
         }
         // Check both pages first so that a fault leaves memory unchanged.
         ulong last = address + size - 1;
-        if (TryWrite(address, 1) == null && Slow(address).IoWriteTag != (address & PageMask))
+        if (TryWrite(address, 1) == null && !IoWritable(address))
             Fill(address, Access.Write);
-        if (TryWrite(last, 1) == null && Slow(last).IoWriteTag != (last & PageMask))
+        if (TryWrite(last, 1) == null && !IoWritable(last))
             Fill(last, Access.Write);
         for (uint i = 0; i < size; i++)
         {
@@ -275,6 +317,12 @@ public sealed unsafe class SoftTlb
             else
                 WriteSlow(a, 1, value >> (int)(8 * i));
         }
+    }
+
+    private bool IoWritable(ulong address)
+    {
+        ref SlowTlbEntry s = ref Slow(address);
+        return SlowValid(ref s, address) && s.IoWriteTag == (address & PageMask);
     }
 
     private ulong PhysicalRead(ulong address, int size)

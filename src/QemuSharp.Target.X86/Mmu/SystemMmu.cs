@@ -33,6 +33,12 @@ public sealed unsafe class SystemMmu : IGuestMmu
 
     public int Generation => _memory.Generation;
 
+    /// <summary>
+    /// A 2M, 4M or 1G page was walked since the last full flush: the TLB holds its 4K pieces, and
+    /// INVLPG of one address must drop all of them (so it flushes everything).
+    /// </summary>
+    public bool LargePagesCached { get; set; }
+
     public bool Translate(ulong pageAddress, Access access, out PageTranslation translation)
     {
         bool user = _cpu.Tlb.UserMode;
@@ -52,6 +58,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
             if (!allowed)
                 return Refuse(out translation, FaultKind.Protection, access, user);
             SetAccessedDirty(walk, access == Access.Write);
+            LargePagesCached |= walk.Large;
             dirty = walk.Dirty || access == Access.Write;
             physical = walk.Physical;
         }
@@ -83,7 +90,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
     private struct Walk
     {
         public FaultKind Fault;
-        public bool Write, User, NoExecute, Dirty;
+        public bool Write, User, NoExecute, Dirty, Large;
         public ulong Physical;
 
         /// <summary>Physical addresses of the entries on the way (<see cref="NoEntry"/> where the level does not exist), the leaf last.</summary>
@@ -131,6 +138,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
                     return w with { Fault = FaultKind.Reserved };
                 w.Physical = frame | (va & (span - 1) & ~0xfffUL);
                 w.Dirty = (e & Dirty) != 0;
+                w.Large = large;
                 return w;
             }
             table = e & AddressMask;
@@ -163,6 +171,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
                 ulong span = 1UL << (12 + 9 * level);
                 w.Physical = (e & AddressMask & ~(span - 1)) | (va & (span - 1) & ~0xfffUL);
                 w.Dirty = (e & Dirty) != 0;
+                w.Large = level != 0;
                 return w;
             }
             table = e & AddressMask;
@@ -185,6 +194,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
             // A 4 MiB page; PSE-36 puts physical address bits 32-39 in bits 13-20.
             w.Physical = (pde & 0xffc0_0000UL) | (((pde >> 13) & 0xff) << 32) | (va & 0x3f_f000UL);
             w.Dirty = (pde & Dirty) != 0;
+            w.Large = true;
             return w;
         }
         at = (pde & 0xffff_f000UL) + ((va >> 12) & 1023) * 4;

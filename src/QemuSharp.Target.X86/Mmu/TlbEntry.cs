@@ -31,6 +31,8 @@ public enum Access : byte
 /// </summary>
 public struct SlowTlbEntry
 {
+    /// <summary>The entry is valid only while it carries the TLB's current flush epoch.</summary>
+    public uint Epoch;
     public ulong Tag;
     public ulong PhysicalPage;
     public ulong IoReadTag;

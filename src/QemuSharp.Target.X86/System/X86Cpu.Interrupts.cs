@@ -133,7 +133,7 @@ public sealed partial class X86Cpu
             DeliverLong(vector, software, hasError, error);
         else
             DeliverProtected(vector, software, hasError, error);
-        TranslationsChanged();
+        ModeChanged();
     }
 
     private void DeliverReal(int vector)

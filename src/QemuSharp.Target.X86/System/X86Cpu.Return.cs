@@ -54,7 +54,7 @@ public sealed partial class X86Cpu
         }
         NmiBlocked = false;
         Attention = true;
-        TranslationsChanged();
+        ModeChanged();
     }
 
     private void ReturnReal(int size)

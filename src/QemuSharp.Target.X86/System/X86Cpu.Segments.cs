@@ -123,7 +123,7 @@ public sealed partial class X86Cpu
             Rip = long64 ? offset : offset & 0xffff_ffff;
         }
         UpdateMode();
-        TranslationsChanged();
+        ModeChanged();
     }
 
     /// <summary>After a return to an outer level: data segments the new CPL may not use become null.</summary>

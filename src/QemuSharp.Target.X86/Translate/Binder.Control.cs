@@ -22,11 +22,10 @@ public static unsafe partial class Binder
                 op.Imm = i.OpCount > 0 ? i.Immediate16 : 0u;
                 Set(ref op, &Ret);
                 return true;
-            case Mnemonic.Loop: Set(ref op, &Loop, 0); return true;
-            case Mnemonic.Loope: Set(ref op, &Loop, 1); return true;
-            case Mnemonic.Loopne: Set(ref op, &Loop, 2); return true;
-            case Mnemonic.Jrcxz: Set(ref op, &Jrcxz); return true;
-            case Mnemonic.Jecxz: op.Addr32 = true; Set(ref op, &Jrcxz); return true;
+            case Mnemonic.Loop: CounterWidth(ref op, i); Set(ref op, &Loop, 0); return true;
+            case Mnemonic.Loope: CounterWidth(ref op, i); Set(ref op, &Loop, 1); return true;
+            case Mnemonic.Loopne: CounterWidth(ref op, i); Set(ref op, &Loop, 2); return true;
+            case Mnemonic.Jrcxz: case Mnemonic.Jecxz: case Mnemonic.Jcxz: CounterWidth(ref op, i); Set(ref op, &Jrcxz); return true;
             case Mnemonic.Push:
                 if (op.Kind0 == OperandKind.Gpr && op.Size == 8) Set(ref op, &PushReg64);
                 else if (op.Kind0 == OperandKind.Other) return false;
@@ -85,6 +84,14 @@ public static unsafe partial class Binder
             return true;
         }
         return BindString(ref op, i, m);
+    }
+
+    /// <summary>LOOP and JrCXZ count in CX, ECX or RCX as the address size says (Iced names the register in the code).</summary>
+    private static void CounterWidth(ref Op op, in Instruction i)
+    {
+        string code = i.Code.ToString();
+        op.Addr16 = code.EndsWith("_CX", StringComparison.Ordinal);
+        op.Addr32 = op.Addr16 || code.EndsWith("_ECX", StringComparison.Ordinal);
     }
 
     /// <summary>The x86 condition-code nibble (O, NO, B, AE, E, NE, BE, A, S, NS, P, NP, L, GE, LE, G).</summary>

@@ -11,6 +11,11 @@ public static unsafe partial class Binder
     {
         if (i.CodeSize != CodeSize.Code64 && BindLegacyStack(ref op, i, m))
             return true;
+        switch (i.Code)
+        {
+            case Code.Sysretd or Code.Sysretq: Set(ref op, &TransferHandlers.Sysret, (byte)(i.Code == Code.Sysretq ? 1 : 0)); return true;
+            case Code.Sysexitd or Code.Sysexitq: Set(ref op, &TransferHandlers.Sysexit, (byte)(i.Code == Code.Sysexitq ? 1 : 0)); return true;
+        }
         switch (m)
         {
             case Mnemonic.Mov when i.Op0Kind == OpKind.Register && i.Op0Register.IsCR():
@@ -44,14 +49,23 @@ public static unsafe partial class Binder
                 op.Size = (byte)i.StackPointerIncrement;
                 Set(ref op, &TransferHandlers.PopSegment, (byte)(i.Op0Register - Register.ES));
                 return true;
-            case Mnemonic.Lgdt: op.Size = (byte)(i.MemorySize == MemorySize.Fword6 ? 2 : 4); Set(ref op, &PrivilegedHandlers.LoadTable, 0); return true;
-            case Mnemonic.Lidt: op.Size = (byte)(i.MemorySize == MemorySize.Fword6 ? 2 : 4); Set(ref op, &PrivilegedHandlers.LoadTable, 1); return true;
+            case Mnemonic.Lgdt: op.Size = (byte)(i.Code == Code.Lgdt_m1632_16 ? 2 : 4); Set(ref op, &PrivilegedHandlers.LoadTable, 0); return true;
+            case Mnemonic.Lidt: op.Size = (byte)(i.Code == Code.Lidt_m1632_16 ? 2 : 4); Set(ref op, &PrivilegedHandlers.LoadTable, 1); return true;
             case Mnemonic.Sgdt: Set(ref op, &PrivilegedHandlers.StoreTable, 0); return true;
             case Mnemonic.Sidt: Set(ref op, &PrivilegedHandlers.StoreTable, 1); return true;
             case Mnemonic.Lldt: op.Size = 2; Set(ref op, &PrivilegedHandlers.LoadSystemSegment, SegReg.Ldtr); return true;
             case Mnemonic.Ltr: op.Size = 2; Set(ref op, &PrivilegedHandlers.LoadSystemSegment, SegReg.Tr); return true;
             case Mnemonic.Sldt: Set(ref op, &PrivilegedHandlers.StoreSystemSegment, SegReg.Ldtr); return true;
             case Mnemonic.Str: Set(ref op, &PrivilegedHandlers.StoreSystemSegment, SegReg.Tr); return true;
+            case Mnemonic.Lds: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Ds); return true;
+            case Mnemonic.Les: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Es); return true;
+            case Mnemonic.Lss: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Ss); return true;
+            case Mnemonic.Lfs: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Fs); return true;
+            case Mnemonic.Lgs: Set(ref op, &TransferHandlers.LoadFarPointer, SegReg.Gs); return true;
+            case Mnemonic.Lar: Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Lar); return true;
+            case Mnemonic.Lsl: Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Lsl); return true;
+            case Mnemonic.Verr: op.Size = 2; Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Verr); return true;
+            case Mnemonic.Verw: op.Size = 2; Set(ref op, &DescriptorHandlers.Check, DescriptorHandlers.Verw); return true;
             case Mnemonic.Smsw: Set(ref op, &PrivilegedHandlers.Smsw); return true;
             case Mnemonic.Lmsw: Set(ref op, &PrivilegedHandlers.Lmsw); return true;
             case Mnemonic.Clts: Set(ref op, &PrivilegedHandlers.Clts); return true;
@@ -77,9 +91,7 @@ public static unsafe partial class Binder
                 op.Rep = (byte)(i.HasRepPrefix || i.HasRepePrefix || i.HasRepnePrefix ? 1 : 0);
                 return true;
             case Mnemonic.Syscall: Set(ref op, &TransferHandlers.Syscall); return true;
-            case Mnemonic.Sysret or Mnemonic.Sysretq: Set(ref op, &TransferHandlers.Sysret, (byte)(i.Code == Code.Sysretq ? 1 : 0)); return true;
             case Mnemonic.Sysenter: Set(ref op, &TransferHandlers.Sysenter); return true;
-            case Mnemonic.Sysexit or Mnemonic.Sysexitq: Set(ref op, &TransferHandlers.Sysexit, (byte)(i.Code == Code.Sysexitq ? 1 : 0)); return true;
             case Mnemonic.Int: op.Imm = i.Immediate8; Set(ref op, &TransferHandlers.Int, 0); return true;
             case Mnemonic.Into: op.Imm = 4; Set(ref op, &TransferHandlers.Int, 1); return true;
             case Mnemonic.Iret: op.Size = 2; Set(ref op, &TransferHandlers.Iret); return true;

@@ -38,9 +38,14 @@ public sealed unsafe class Translator
         bool nextPageMissing = false;
         try
         {
-            byte* next = cpu.Tlb.FetchPage(page + SoftTlb.PageSize);
-            new ReadOnlySpan<byte>(next, MaxInstructionLength).CopyTo(_code.AsSpan(available));
-            length += MaxInstructionLength;
+            byte* next = cpu.Tlb.FetchPage(page + SoftTlb.PageSize, readDevices: false);
+            if (next == null)
+                nextPageMissing = true;
+            else
+            {
+                new ReadOnlySpan<byte>(next, MaxInstructionLength).CopyTo(_code.AsSpan(available));
+                length += MaxInstructionLength;
+            }
         }
         catch (GuestFault)
         {
@@ -76,7 +81,7 @@ public sealed unsafe class Translator
             lastByte = insn.NextIP - 1;
             if (insn.IsInvalid || EndsBlock(insn))
             {
-                endsInBranch = !insn.IsInvalid && insn.FlowControl != FlowControl.Next;
+                endsInBranch = !insn.IsInvalid && (insn.FlowControl != FlowControl.Next || SetsRip(insn));
                 break;
             }
             if (OneInstructionPerBlock)
@@ -90,9 +95,13 @@ public sealed unsafe class Translator
         return block;
     }
 
+    /// <summary>Instructions whose handlers set RIP themselves whatever Iced's flow control says.</summary>
+    private static bool SetsRip(in Instruction i) =>
+        i.Mnemonic is Mnemonic.Syscall or Mnemonic.Sysenter || i.Code is Code.Sysretd or Code.Sysretq or Code.Sysexitd or Code.Sysexitq;
+
     private static bool EndsBlock(in Instruction i) =>
-        i.FlowControl != FlowControl.Next || i.Mnemonic is Mnemonic.Syscall or Mnemonic.Cpuid or Mnemonic.Sti or Mnemonic.Hlt
-            or Mnemonic.Lgdt or Mnemonic.Lidt or Mnemonic.Lmsw or Mnemonic.Invlpg or Mnemonic.Wrmsr or Mnemonic.Swapgs
+        i.FlowControl != FlowControl.Next || SetsRip(i) || i.Mnemonic is Mnemonic.Cpuid or Mnemonic.Sti or Mnemonic.Hlt
+            or Mnemonic.Lgdt or Mnemonic.Lidt or Mnemonic.Lss or Mnemonic.Lds or Mnemonic.Les or Mnemonic.Lfs or Mnemonic.Lgs or Mnemonic.Lmsw or Mnemonic.Invlpg or Mnemonic.Wrmsr or Mnemonic.Swapgs
             || (i.Mnemonic is Mnemonic.Mov or Mnemonic.Pop && i.Op0Kind == OpKind.Register && (i.Op0Register.IsCR() || i.Op0Register.IsSegmentRegister()))
             || (i.Mnemonic == Mnemonic.Popf || i.Mnemonic == Mnemonic.Popfd || i.Mnemonic == Mnemonic.Popfq);
 }

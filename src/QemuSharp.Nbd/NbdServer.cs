@@ -25,6 +25,7 @@ public sealed class NbdServer
     private readonly NbdServerOptions _options;
     private readonly SemaphoreSlim? _slots;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly HashSet<Task> _connections = [];
     private int _active;
 
     public NbdServer(IReadOnlyList<NbdExport> exports, NbdServerOptions options)
@@ -99,6 +100,10 @@ public sealed class NbdServer
         foreach (var l in _listeners)
             l.Dispose();
         await Task.WhenAll(loops);
+        Task[] remaining;
+        lock (_connections)
+            remaining = [.. _connections];
+        await Task.WhenAll(remaining);
     }
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken cancel)
@@ -120,12 +125,21 @@ public sealed class NbdServer
                     throw;
                 }
                 Interlocked.Increment(ref _active);
-                _ = ServeAsync(client, cancel);
+                var serving = ServeAsync(client, cancel);
+                lock (_connections)
+                    _connections.Add(serving);
+                _ = serving.ContinueWith(Forget, TaskScheduler.Default);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
         {
         }
+    }
+
+    private void Forget(Task connection)
+    {
+        lock (_connections)
+            _connections.Remove(connection);
     }
 
     private async Task ServeAsync(Socket client, CancellationToken cancel)

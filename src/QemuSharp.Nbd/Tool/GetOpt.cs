@@ -83,4 +83,8 @@ internal sealed class GetOpt(string shortSpec, IReadOnlyDictionary<string, bool>
 }
 
 /// <summary>A command-line mistake; qemu-nbd prints it and "Try `qemu-nbd --help' ...".</summary>
-internal sealed class UsageException(string message) : Exception(message);
+internal sealed class UsageException(string message, bool fromGetOpt = true) : Exception(message)
+{
+    /// <summary>getopt's own complaints; qemu-nbd then prefixes its "Try" line with the program name.</summary>
+    public bool FromGetOpt { get; } = fromGetOpt;
+}

@@ -32,11 +32,37 @@ internal sealed class NbdArguments
     public DiscardMode Discard { get; private set; }
     public DetectZeroesMode DetectZeroes { get; private set; }
     public string? TlsCreds { get; private set; }
-    public List<QemuOpts> Objects { get; } = [];
+    /// <summary>--object definitions by id: the QOM type and, for server x509 credentials, the loaded files.</summary>
+    public Dictionary<string, (string Type, TlsCredentials? Credentials)> Objects { get; } = [];
     public bool AllocationDepth { get; private set; }
     public bool Verbose { get; private set; }
     public bool Help { get; private set; }
     public bool Version { get; private set; }
+
+    private static readonly string[] ObjectTypes =
+        ["tls-creds-x509", "tls-creds-anon", "tls-creds-psk", "secret", "authz-simple", "authz-list", "authz-listfile", "authz-pam"];
+
+    /// <summary>Creates an --object as QEMU does while it reads the command line.</summary>
+    private void AddObject(QemuOpts opts)
+    {
+        string type = opts.GetString("qom-type") ?? throw new OptionException("Parameter 'qom-type' is missing");
+        if (!ObjectTypes.Contains(type))
+            throw new OptionException($"Parameter 'qom-type' does not accept value '{type}'");
+        string id = opts.GetString("id") ?? throw new OptionException("Parameter 'id' is missing");
+        if (Objects.ContainsKey(id))
+            throw new OptionException($"attempt to add duplicate property '{id}' to object (type 'container')");
+        TlsCredentials? credentials = null;
+        if (type == "tls-creds-x509")
+        {
+            string dir = opts.GetString("dir") ?? throw new OptionException("Missing 'dir' property value");
+            string endpoint = opts.GetString("endpoint") ?? "client";
+            if (endpoint == "server")
+                credentials = TlsCredentials.LoadServer(dir, opts.GetBool("verify-peer", true));
+            else if (!System.IO.File.Exists(Path.Combine(dir, "ca-cert.pem")))
+                throw new NbdException($"Unable to access credentials {Path.Combine(dir, "ca-cert.pem")}: No such file or directory");
+        }
+        Objects[id] = (type, credentials);
+    }
 
     public static NbdArguments Parse(IReadOnlyList<string> args)
     {
@@ -113,7 +139,7 @@ internal sealed class NbdArguments
                         throw new OptionException("setting detect-zeroes to unmap is not allowed without setting discard operation to unmap");
                     break;
                 case "object":
-                    a.Objects.Add(QemuOpts.Parse(value, "qom-type"));
+                    a.AddObject(QemuOpts.Parse(value, "qom-type"));
                     break;
                 default:
                     throw new OptionException($"option '{(name.Length == 1 ? "-" : "--")}{name}' is not supported by QemuSharp");
@@ -122,7 +148,7 @@ internal sealed class NbdArguments
         if (a.Help || a.Version)
             return a;
         if (operands.Count != 1)
-            throw new UsageException("Invalid number of arguments");
+            throw new UsageException("Invalid number of arguments", fromGetOpt: false);
         a.File = operands[0];
         if (a.TlsCreds != null && a.Socket != null)
             throw new OptionException("TLS is only supported with IPv4/IPv6");

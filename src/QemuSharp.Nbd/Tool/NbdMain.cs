@@ -33,7 +33,7 @@ public static class NbdMain
         catch (UsageException e)
         {
             stderr.WriteLine("qemu-nbd: " + e.Message);
-            stderr.WriteLine("Try `qemu-nbd --help' for more information.");
+            stderr.WriteLine((e.FromGetOpt ? "qemu-nbd: " : "") + "Try `qemu-nbd --help' for more information.");
             return 1;
         }
         catch (Exception e) when (e is OptionException or NbdException or BlockException)
@@ -49,6 +49,8 @@ public static class NbdMain
 
     private static int Serve(NbdArguments a, TextWriter stderr)
     {
+        if (a.Socket != null && !a.Socket.StartsWith('/'))
+            throw new NbdException("socket path must be absolute");
         var tls = a.TlsCreds == null ? null : LoadTls(a);
         using var image = OpenImage(a);
         var export = new NbdExport(a.ExportName, image)
@@ -87,8 +89,6 @@ public static class NbdMain
         {
             if (a.Socket != null)
                 File.Delete(a.Socket);
-            if (a.PidFile != null)
-                File.Delete(a.PidFile);
         }
         return 0;
 
@@ -118,14 +118,11 @@ public static class NbdMain
 
     private static TlsCredentials LoadTls(NbdArguments a)
     {
-        var creds = a.Objects.LastOrDefault(o => o.GetString("id") == a.TlsCreds)
-            ?? throw new NbdException($"Failed to get TLS creds No TLS credentials with id '{a.TlsCreds}'");
-        if (creds.GetString("qom-type") != "tls-creds-x509")
-            throw new NbdException($"Failed to get TLS creds Object with id '{a.TlsCreds}' is not TLS credentials");
-        if (creds.GetString("endpoint") != "server")
-            throw new NbdException("Failed to get TLS creds Expecting TLS credentials with a server endpoint");
-        string dir = creds.GetString("dir") ?? throw new NbdException("Failed to get TLS creds: no 'dir' given");
-        return TlsCredentials.LoadServer(dir, creds.GetBool("verify-peer", true));
+        if (!a.Objects.TryGetValue(a.TlsCreds!, out var creds))
+            throw new NbdException($"Failed to get TLS creds: No TLS credentials with id '{a.TlsCreds}'");
+        if (!creds.Type.StartsWith("tls-creds-", StringComparison.Ordinal))
+            throw new NbdException($"Failed to get TLS creds: Object with id '{a.TlsCreds}' is not TLS credentials");
+        return creds.Credentials ?? throw new NbdException("Failed to get TLS creds: Expected TLS credentials for a server endpoint");
     }
 
     private static IPAddress BindAddress(string host)

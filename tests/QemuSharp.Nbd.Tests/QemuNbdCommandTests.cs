@@ -1,0 +1,128 @@
+using System.Text.RegularExpressions;
+
+namespace QemuSharp.Nbd.Tests;
+
+/// <summary>Our qemu-nbd (QEMUSHARP_BIN) side by side with Debian's.</summary>
+public sealed class QemuNbdCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("qemunbd").FullName;
+
+    private static string Ours =>
+        Environment.GetEnvironmentVariable("QEMUSHARP_BIN") is { Length: > 0 } bin
+            ? bin
+            : throw new InvalidOperationException("QEMUSHARP_BIN is not set: publish src/QemuSharp.Cli and point it at qemusharp");
+
+    private string Image(string format = "qcow2")
+    {
+        string path = Path.Combine(_dir, "disk." + format);
+        if (!File.Exists(path))
+            Tools.Ok("qemu-img", "create", "-q", "-f", format, path, "8M");
+        return path;
+    }
+
+    private (int Exit, string Out, string Err) RunOurs(params string[] args) => Tools.Run(Ours, ["nbd", .. args]);
+
+    [Theory]
+    [InlineData("-e", "0")]
+    [InlineData("-e", "1")]
+    [InlineData("-r", "-D", "described")]
+    [InlineData("-x", "named", "-e", "2")]
+    public void NbdinfoShouldSeeTheSameExportFromBoth(params string[] options)
+    {
+        string image = Image();
+        string Describe(string program)
+        {
+            string socket = Path.Combine(_dir, program + ".sock");
+            var server = program == "ours"
+                ? Tools.Start(Ours, ["nbd", "-f", "qcow2", "-k", socket, .. options, image])
+                : Tools.Start("qemu-nbd", ["-f", "qcow2", "-k", socket, .. options, image]);
+            try
+            {
+                Tools.WaitForFile(socket);
+                string json = Tools.Ok("nbdinfo", "--json", $"nbd+unix:///{(options.Contains("named") ? "named" : "")}?socket={socket}");
+                return json.Replace(socket, "SOCKET");
+            }
+            finally
+            {
+                Tools.Stop(server);
+            }
+        }
+        Assert.Equal(Describe("debian"), Describe("ours"));
+    }
+
+    [Theory]
+    [InlineData("-e", "x", "disk")]
+    [InlineData("nofile")]
+    [InlineData]
+    [InlineData("--discard=sometimes", "disk")]
+    [InlineData("--detect-zeroes=unmap", "disk")]
+    [InlineData("--cache=bogus", "disk")]
+    [InlineData("--aio=threads", "--aio=native", "disk")]
+    [InlineData("-k", "relative.sock", "disk")]
+    [InlineData("--tls-creds", "tls0", "disk")]
+    [InlineData("--object", "tls-creds-x509,id=tls0,dir=/nonexistent,endpoint=client", "--tls-creds", "tls0", "disk")]
+    [InlineData("--bogus", "disk")]
+    public void ShouldFailAsQemuNbdDoes(params string[] args)
+    {
+        Image();
+        string[] Absolute(string[] a) => [.. a.Select(x => x == "disk" ? Path.Combine(_dir, "disk.qcow2") : x)];
+        var theirs = Tools.Run("qemu-nbd", Absolute(args));
+        var ours = RunOurs(Absolute(args));
+        Assert.Equal((theirs.Exit, theirs.Err), (ours.Exit, ours.Err));
+    }
+
+    [Fact]
+    public void ForkShouldReturnOnceListeningAndExitAfterTheLastClient()
+    {
+        string socket = Path.Combine(_dir, "f.sock");
+        string pidFile = Path.Combine(_dir, "p.pid");
+        var (exit, stdout, stderr) = RunOurs("--fork", "--pid-file", pidFile, "-k", socket, "-f", "qcow2", Image());
+        Assert.Equal((0, "", ""), (exit, stdout, stderr));
+        Assert.True(File.Exists(socket));
+        int pid = int.Parse(File.ReadAllText(pidFile).Trim());
+        using var daemon = System.Diagnostics.Process.GetProcessById(pid);
+        Assert.Equal("8388608\n", Tools.Ok("nbdinfo", "--size", $"nbd+unix:///?socket={socket}"));
+        Assert.True(daemon.WaitForExit(10_000));
+        Assert.False(File.Exists(socket));
+    }
+
+    [Fact]
+    public void ForkShouldReportTheServersErrorAndFail()
+    {
+        var (exit, _, stderr) = RunOurs("--fork", "-k", Path.Combine(_dir, "f.sock"), Path.Combine(_dir, "missing"));
+        Assert.Equal(1, exit);
+        Assert.Contains("Failed to blk_new_open", stderr);
+    }
+
+    [Fact]
+    public void ServedImageShouldBeLockedAgainstQemuImg()
+    {
+        string socket = Path.Combine(_dir, "l.sock");
+        var server = Tools.Start(Ours, "nbd", "-f", "qcow2", "-k", socket, Image());
+        try
+        {
+            Tools.WaitForFile(socket);
+            var (exit, _, stderr) = Tools.Run("qemu-img", "info", Image());
+            Assert.Equal(1, exit);
+            Assert.Contains("Failed to get shared \"write\" lock", stderr);
+        }
+        finally
+        {
+            Tools.Stop(server);
+        }
+        var qemu = Tools.Start("qemu-nbd", "-f", "qcow2", "-k", socket, Image());
+        try
+        {
+            Tools.WaitForFile(socket);
+            var (exit, _, stderr) = RunOurs("-f", "qcow2", "-k", Path.Combine(_dir, "m.sock"), Image());
+            Assert.Equal(1, exit);
+            Assert.Matches(new Regex("Failed to get \"(write|consistent read)\" lock"), stderr);
+        }
+        finally
+        {
+            Tools.Stop(qemu);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, true);
+}

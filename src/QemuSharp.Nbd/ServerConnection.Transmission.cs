@@ -146,8 +146,7 @@ internal sealed partial class ServerConnection
                     break;
                 case NbdCommand.WriteZeroes:
                     failure = "writing to file failed";
-                    image.WriteZeroes(request.Offset, request.Length,
-                        (request.Flags & NbdCommandFlags.NoHole) == 0 && export.Discard == DiscardMode.Unmap);
+                    image.WriteZeroes(request.Offset, request.Length, (request.Flags & NbdCommandFlags.NoHole) == 0);
                     FlushIf(request, export);
                     break;
                 case NbdCommand.Flush:

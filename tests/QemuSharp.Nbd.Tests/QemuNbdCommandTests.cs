@@ -50,6 +50,61 @@ public sealed class QemuNbdCommandTests : IDisposable
         Assert.Equal(Describe("debian"), Describe("ours"));
     }
 
+    /// <summary>Serves <paramref name="image"/> with one program, runs <paramref name="use"/> on its URI, and waits for the server to end.</summary>
+    private T WithServer<T>(string program, string[] options, string image, Func<string, T> use)
+    {
+        string socket = Path.Combine(_dir, program + ".sock");
+        var server = program == "ours"
+            ? Tools.Start(Ours, ["nbd", "-k", socket, .. options, image])
+            : Tools.Start("qemu-nbd", ["-k", socket, .. options, image]);
+        try
+        {
+            Tools.WaitForFile(socket);
+            return use($"nbd+unix:///?socket={socket}");
+        }
+        finally
+        {
+            Tools.Stop(server);
+        }
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("--discard=unmap")]
+    [InlineData("--discard=unmap", "--detect-zeroes=unmap")]
+    [InlineData("--detect-zeroes=on")]
+    [InlineData("--cache=writethrough")]
+    public void ZeroWritesAndDiscardsShouldLeaveTheSameMapAsQemuNbd(params string[] options)
+    {
+        string MapAfterWrites(string program)
+        {
+            string image = Path.Combine(_dir, program + ".qcow2");
+            Tools.Ok("qemu-img", "create", "-q", "-f", "qcow2", image, "4M");
+            Tools.Ok("qemu-io", "-f", "qcow2", "-c", "write -P 1 0 4M", image);
+            WithServer(program, ["-f", "qcow2", .. options], image, uri => Tools.Ok("qemu-io", "-f", "raw",
+                "-c", "write -z 0 64k", "-c", "write -z -u 64k 64k", "-c", "discard 128k 64k", "-c", "write -P 0 192k 64k",
+                "-c", "write -P 0 256k 4k", "-c", "write -z -u 512k 4k", "-c", "discard 600k 4k", uri));
+            Tools.Ok("qemu-img", "check", image);
+            return Tools.Ok("qemu-img", "map", "--output=json", image);
+        }
+        Assert.Equal(MapAfterWrites("debian"), MapAfterWrites("ours"));
+    }
+
+    [Fact]
+    public void AllocationDepthAndMapShouldEqualQemuNbdsOverABackingChain()
+    {
+        string baseImage = Path.Combine(_dir, "base.qcow2");
+        string top = Path.Combine(_dir, "top.qcow2");
+        Tools.Ok("qemu-img", "create", "-q", "-f", "qcow2", baseImage, "4M");
+        Tools.Ok("qemu-io", "-f", "qcow2", "-c", "write -P 1 0 1M", "-c", "write -z 1M 512k", baseImage);
+        Tools.Ok("qemu-img", "create", "-q", "-f", "qcow2", "-b", baseImage, "-F", "qcow2", top);
+        Tools.Ok("qemu-io", "-f", "qcow2", "-c", "write -P 2 512k 1M", "-c", "write -z 3M 64k", top);
+        string Describe(string program) => WithServer(program, ["-t", "-A", "-r", "-f", "qcow2"], top, uri =>
+            Tools.Ok("nbdinfo", "--map=qemu:allocation-depth", uri) + Tools.Ok("nbdinfo", "--map", uri)
+            + Tools.Ok("nbdinfo", "--list", uri).Replace(uri, "URI"));
+        Assert.Equal(Describe("debian"), Describe("ours"));
+    }
+
     [Theory]
     [InlineData("-e", "x", "disk")]
     [InlineData("nofile")]

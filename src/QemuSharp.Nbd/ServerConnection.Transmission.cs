@@ -40,8 +40,7 @@ internal sealed partial class ServerConnection
                 if (request.Type == NbdCommand.Disc)
                     return;
                 await _slots.WaitAsync(cancel);
-                if (!await AcceptAsync(request, cancel))
-                    return;
+                await AcceptAsync(request, cancel);
             }
         }
         finally
@@ -51,16 +50,18 @@ internal sealed partial class ServerConnection
         }
     }
 
-    /// <summary>Reads the payload, checks the request as QEMU does and starts it; false to disconnect.</summary>
-    private async Task<bool> AcceptAsync(Request request, CancellationToken cancel)
+    /// <summary>Reads the payload, checks the request as QEMU does and starts it.</summary>
+    private async Task AcceptAsync(Request request, CancellationToken cancel)
     {
         var export = _export!;
         bool hasData = request.Type is NbdCommand.Read or NbdCommand.Write or NbdCommand.Cache;
         if (hasData && request.Length > Nbd.MaxBufferSize)
         {
-            await SendErrorAsync(request, NbdErrno.Einval, $"len ({request.Length}) is larger than max len ({Nbd.MaxBufferSize})");
+            await SendErrorAsync(request, NbdErrno.Einval, $"len ({request.Length} ) is larger than max len ({Nbd.MaxBufferSize})");
             _slots.Release();
-            return request.Type != NbdCommand.Write;
+            if (request.Type == NbdCommand.Write)
+                throw new ProtocolException("Request handling failed in intermediate state");
+            return;
         }
         byte[]? payload = null;
         if (request.Type == NbdCommand.Write)
@@ -84,10 +85,9 @@ internal sealed partial class ServerConnection
                 ArrayPool<byte>.Shared.Return(payload);
             await SendErrorAsync(request, NbdErrno.Einval, error);
             _slots.Release();
-            return true;
+            return;
         }
         _ = Task.Run(() => ServeAsync(request, payload));
-        return true;
     }
 
     private string? Check(Request request, NbdExport export)

@@ -146,7 +146,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
                 return OptionOutcome.Continue;
             case NbdOption.ListMetaContext:
             case NbdOption.SetMetaContext:
-                if (!_structured)
+                if (!_structured && _option == NbdOption.SetMetaContext)
                 {
                     await DropAsync(length, NbdReply.ErrInvalid,
                         $"request option '{OptionName(_option)}' when structured reply is not negotiated", cancel);
@@ -176,22 +176,18 @@ internal sealed partial class ServerConnection : IAsyncDisposable
 
     private async Task<OptionOutcome> InfoAsync(byte[] data, CancellationToken cancel)
     {
-        if (data.Length < 6)
-            return await InvalidAsync("overall request too short", cancel);
-        uint nameLength = BinaryPrimitives.ReadUInt32BigEndian(data);
-        if (nameLength > data.Length - 6 || (data.Length - nameLength) % 2 != 0)
-            return await InvalidAsync("name length is incorrect", cancel);
-        string name = Encoding.UTF8.GetString(data, 4, (int)nameLength);
-        int at = 4 + (int)nameLength;
-        int count = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(at));
-        if (count != (data.Length - at - 2) / 2)
-            return await InvalidAsync("incorrect number of  requests for overall length", cancel);
+        var payload = new OptionPayload(data);
+        if (!payload.TryName(out string name) || !payload.TryU16(out int count))
+            return await InvalidAsync(Inconsistent(), cancel);
         bool sendName = false;
         for (int i = 0; i < count; i++)
         {
-            var item = (NbdInfo)BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(at + 2 + 2 * i));
-            sendName |= item == NbdInfo.Name;
+            if (!payload.TryU16(out int item))
+                return await InvalidAsync(Inconsistent(), cancel);
+            sendName |= item == (int)NbdInfo.Name;
         }
+        if (payload.Remaining > 0)
+            return await InvalidAsync($"option '{OptionName(_option)}' has unexpected length", cancel);
         var export = _server.Find(name);
         if (export == null)
         {
@@ -220,6 +216,7 @@ internal sealed partial class ServerConnection : IAsyncDisposable
         return OptionOutcome.Transmit;
     }
 
+    /// <summary>LIST_META_CONTEXT (allowed before structured replies, as in QEMU 7.2) and SET_META_CONTEXT.</summary>
     private async Task MetaContextAsync(byte[] data, CancellationToken cancel)
     {
         bool set = _option == NbdOption.SetMetaContext;
@@ -228,26 +225,23 @@ internal sealed partial class ServerConnection : IAsyncDisposable
             _metaExport = null;
             _metaBase = _metaDepth = false;
         }
-        if (data.Length < 4 || BinaryPrimitives.ReadUInt32BigEndian(data) is var nameLength && nameLength > data.Length - 4)
+        var payload = new OptionPayload(data);
+        if (!payload.TryName(out string name))
         {
-            await ReplyAsync(NbdReply.ErrInvalid, $"option '{OptionName(_option)}' has incorrect length", cancel);
+            await ReplyAsync(NbdReply.ErrInvalid, Inconsistent(), cancel);
             return;
         }
-        string name = Encoding.UTF8.GetString(data, 4, (int)nameLength);
         var export = _server.Find(name);
         if (export == null)
         {
             await ReplyAsync(NbdReply.ErrUnknown, $"export '{Sanitize(name)}' not present", cancel);
             return;
         }
-        int at = 4 + (int)nameLength;
-        if (data.Length - at < 4)
+        if (!payload.TryU32(out uint queries))
         {
-            await ReplyAsync(NbdReply.ErrInvalid, $"option '{OptionName(_option)}' has incorrect length", cancel);
+            await ReplyAsync(NbdReply.ErrInvalid, Inconsistent(), cancel);
             return;
         }
-        uint queries = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(at));
-        at += 4;
         bool wantBase = false, wantDepth = false;
         if (!set && queries == 0)
         {
@@ -256,13 +250,12 @@ internal sealed partial class ServerConnection : IAsyncDisposable
         }
         for (uint i = 0; i < queries; i++)
         {
-            if (data.Length - at < 4 || BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(at)) is var length && length > data.Length - at - 4)
+            if (!payload.TryU32(out uint length) || !payload.TryBytes((int)Math.Min(length, int.MaxValue), out var text))
             {
-                await ReplyAsync(NbdReply.ErrInvalid, $"option '{OptionName(_option)}' has incorrect length", cancel);
+                await ReplyAsync(NbdReply.ErrInvalid, Inconsistent(), cancel);
                 return;
             }
-            string query = Encoding.UTF8.GetString(data, at + 4, (int)length);
-            at += 4 + (int)length;
+            string query = length > Nbd.MaxStringSize ? "" : Encoding.UTF8.GetString(text);
             wantBase |= query == "base:allocation" || (!set && query == "base:");
             wantDepth |= export.AllocationDepth && (query == "qemu:allocation-depth" || (!set && query == "qemu:"));
         }
@@ -278,6 +271,8 @@ internal sealed partial class ServerConnection : IAsyncDisposable
             _metaDepth = wantDepth;
         }
     }
+
+    private string Inconsistent() => $"Inconsistent lengths in option {OptionName(_option)}";
 
     private async Task StartTlsAsync(CancellationToken cancel)
     {
@@ -391,6 +386,50 @@ internal sealed partial class ServerConnection : IAsyncDisposable
     {
         await _io.DisposeAsync();
         await _socket.DisposeAsync();
+    }
+}
+
+/// <summary>A cursor over an option's payload; each read fails when too few bytes are left.</summary>
+internal struct OptionPayload(byte[] data)
+{
+    private int _at;
+
+    public readonly int Remaining => data.Length - _at;
+
+    public bool TryU16(out int value)
+    {
+        value = Remaining >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(_at)) : 0;
+        return Advance(2);
+    }
+
+    public bool TryU32(out uint value)
+    {
+        value = Remaining >= 4 ? BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(_at)) : 0;
+        return Advance(4);
+    }
+
+    public bool TryBytes(int length, out ReadOnlySpan<byte> bytes)
+    {
+        bytes = Remaining >= length ? data.AsSpan(_at, length) : default;
+        return Advance(length);
+    }
+
+    /// <summary>A u32 length and that many bytes of UTF-8.</summary>
+    public bool TryName(out string name)
+    {
+        name = "";
+        if (!TryU32(out uint length) || length > Remaining || !TryBytes((int)length, out var text))
+            return false;
+        name = Encoding.UTF8.GetString(text);
+        return true;
+    }
+
+    private bool Advance(int n)
+    {
+        if (n > Remaining)
+            return false;
+        _at += n;
+        return true;
     }
 }
 

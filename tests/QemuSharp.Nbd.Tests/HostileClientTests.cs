@@ -44,7 +44,7 @@ public sealed class HostileClientTests
 
     [Theory]
     [InlineData(NbdCommand.Read, 16L << 20, 512u, "operation past EOF; From: 16777216, Len: 512, Size: 16777216")]
-    [InlineData(NbdCommand.Read, 0L, 64u << 20, "len (67108864) is larger than max len (33554432)")]
+    [InlineData(NbdCommand.Read, 0L, 64u << 20, "len (67108864 ) is larger than max len (33554432)")]
     [InlineData(NbdCommand.WriteZeroes, (16L << 20) - 512, 1024u, "operation past EOF; From: 16776704, Len: 1024, Size: 16777216")]
     [InlineData(NbdCommand.BlockStatus, 0L, 4096u, "CMD_BLOCK_STATUS not negotiated")]
     [InlineData((NbdCommand)42, 0L, 0u, "invalid request type (42) received")]

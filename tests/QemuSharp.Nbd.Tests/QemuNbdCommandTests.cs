@@ -7,7 +7,7 @@ public sealed class QemuNbdCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("qemunbd").FullName;
 
-    private static string Ours =>
+    internal static string Ours =>
         Environment.GetEnvironmentVariable("QEMUSHARP_BIN") is { Length: > 0 } bin
             ? bin
             : throw new InvalidOperationException("QEMUSHARP_BIN is not set: publish src/QemuSharp.Cli and point it at qemusharp");

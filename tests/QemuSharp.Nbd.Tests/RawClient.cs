@@ -10,14 +10,14 @@ internal sealed class RawClient : IDisposable
     private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     private readonly NetworkStream _stream;
 
-    public RawClient(string socketPath)
+    public RawClient(string socketPath, uint clientFlags = 3)
     {
         _socket.Connect(new UnixDomainSocketEndPoint(socketPath));
         _socket.ReceiveTimeout = 10_000;
         _stream = new NetworkStream(_socket);
         var hello = Read(18);
         Assert.Equal(Nbd.InitMagic, BinaryPrimitives.ReadUInt64BigEndian(hello));
-        Send(U32(3));
+        Send(U32(clientFlags));
     }
 
     public void Send(byte[] data) => _stream.Write(data);
@@ -102,6 +102,19 @@ internal sealed class RawClient : IDisposable
         Assert.Equal((ushort)NbdChunk.Error, BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(6)));
         var body = Read((int)BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(16)));
         return (BinaryPrimitives.ReadUInt32BigEndian(body), Encoding.UTF8.GetString(body, 6, body.Length - 6));
+    }
+
+    /// <summary>An INFO or GO payload: the export name and the info items asked for.</summary>
+    public static byte[] NameAndInfos(string name, params ushort[] infos)
+    {
+        byte[] text = Encoding.UTF8.GetBytes(name);
+        var data = new byte[4 + text.Length + 2 + 2 * infos.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(data, (uint)text.Length);
+        text.CopyTo(data, 4);
+        BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(4 + text.Length), (ushort)infos.Length);
+        for (int i = 0; i < infos.Length; i++)
+            BinaryPrimitives.WriteUInt16BigEndian(data.AsSpan(6 + text.Length + 2 * i), infos[i]);
+        return data;
     }
 
     public static byte[] U32(uint v)

@@ -106,6 +106,30 @@ public sealed class QemuNbdCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("debian")]
+    [InlineData("ours")]
+    public void ListShouldPrintWhatQemuNbdPrints(string server)
+    {
+        string[] options = ["-t", "-e", "0", "-x", "real", "-D", "export real", "-A", "-f", "qcow2"];
+        string socket = Path.Combine(_dir, server + ".sock");
+        (string, string) List() => (Tools.Ok("qemu-nbd", "-L", "-k", socket), RunOurs("-L", "-k", socket).Out);
+        var (debian, ours) = WithServer(server, options, Image(), _ => List());
+        Assert.Equal(debian, ours);
+        Assert.Contains("available meta contexts: 2", ours);
+    }
+
+    [Fact]
+    public void SnapshotShouldTakeWritesWithoutChangingTheImage()
+    {
+        string image = Image();
+        string before = Tools.Sha256(image);
+        string written = WithServer("ours", ["-s", "-f", "qcow2"], image, uri =>
+            Tools.Ok("qemu-io", "-f", "raw", "-c", "write -P 0x99 0 1M", "-c", "read -P 0x99 0 1M", uri));
+        Assert.Contains("read 1048576/1048576 bytes", written);
+        Assert.Equal(before, Tools.Sha256(image));
+    }
+
+    [Theory]
     [InlineData("-e", "x", "disk")]
     [InlineData("nofile")]
     [InlineData]
@@ -117,6 +141,8 @@ public sealed class QemuNbdCommandTests : IDisposable
     [InlineData("--tls-creds", "tls0", "disk")]
     [InlineData("--object", "tls-creds-x509,id=tls0,dir=/nonexistent,endpoint=client", "--tls-creds", "tls0", "disk")]
     [InlineData("--bogus", "disk")]
+    [InlineData("-L", "disk")]
+    [InlineData("-L", "-k", "/nonexistent/socket")]
     public void ShouldFailAsQemuNbdDoes(params string[] args)
     {
         Image();

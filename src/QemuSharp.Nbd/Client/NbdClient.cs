@@ -21,6 +21,7 @@ public sealed partial class NbdClient : IDisposable
     private ulong _cookie;
     private bool _noZeroes;
     private bool _transmitting;
+    private bool _fixedNewstyle;
 
     private NbdClient(Socket socket)
     {
@@ -40,21 +41,7 @@ public sealed partial class NbdClient : IDisposable
 
     public static NbdClient Connect(NbdAddress address)
     {
-        var endPoint = address.EndPoint();
-        var socket = address.SocketPath != null
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            socket.Connect(endPoint);
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            string where = address.SocketPath != null ? $"unix socket {address.SocketPath}" : $"{address.Host}:{address.Port}";
-            throw new NbdException($"Failed to connect to '{where}': {e.Message}");
-        }
-        var client = new NbdClient(socket);
+        var client = Open(address);
         try
         {
             client.Handshake(address.ExportName);
@@ -73,7 +60,30 @@ public sealed partial class NbdClient : IDisposable
         }
     }
 
-    private void Handshake(string export)
+    private static NbdClient Open(NbdAddress address)
+    {
+        var endPoint = address.EndPoint();
+        var socket = address.SocketPath != null
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            socket.Connect(endPoint);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            string where = address.SocketPath ?? $"{address.Host}:{address.Port}";
+            string reason = address.SocketPath != null && !File.Exists(address.SocketPath)
+                ? "No such file or directory"
+                : System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(e.NativeErrorCode);
+            throw new NbdException($"Failed to connect to '{where}': {reason}");
+        }
+        return new NbdClient(socket);
+    }
+
+    /// <summary>Reads the server's greeting and answers it; false for an oldstyle server (already read).</summary>
+    private bool Greet()
     {
         ReadExactly(16);
         ulong magic = BinaryPrimitives.ReadUInt64BigEndian(_header);
@@ -86,7 +96,7 @@ public sealed partial class NbdClient : IDisposable
             Size = (long)BinaryPrimitives.ReadUInt64BigEndian(_header);
             Flags = (NbdTransmissionFlags)BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(10));
             Skip(124);
-            return;
+            return false;
         }
         if (second != Nbd.OptionMagic)
             throw new NbdException("Bad server magic received");
@@ -97,7 +107,15 @@ public sealed partial class NbdClient : IDisposable
         var clientFlags = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(clientFlags, (uint)(serverFlags & (Nbd.FlagFixedNewstyle | Nbd.FlagNoZeroes)));
         _stream.Write(clientFlags);
-        if (fixedNewstyle)
+        _fixedNewstyle = fixedNewstyle;
+        return true;
+    }
+
+    private void Handshake(string export)
+    {
+        if (!Greet())
+            return;
+        if (_fixedNewstyle)
         {
             Structured = SimpleOption(NbdOption.StructuredReply, []);
             if (Structured)

@@ -12,6 +12,7 @@ internal sealed class NbdArguments
         ["detect-zeroes"] = true, ["shared"] = true, ["format"] = true, ["persistent"] = true,
         ["export-name"] = true, ["description"] = true, ["fork"] = false, ["tls-creds"] = true,
         ["object"] = true, ["pid-file"] = true, ["allocation-depth"] = false, ["verbose"] = false,
+        ["list"] = false, ["snapshot"] = false,
     };
 
     private static readonly string[] CacheModes = ["none", "off", "writeback", "writethrough", "directsync", "unsafe"];
@@ -36,6 +37,10 @@ internal sealed class NbdArguments
     public Dictionary<string, (string Type, TlsCredentials? Credentials)> Objects { get; } = [];
     public bool AllocationDepth { get; private set; }
     public bool Verbose { get; private set; }
+    /// <summary>-L: list another server's exports instead of serving.</summary>
+    public bool List { get; private set; }
+    /// <summary>-s: writes go to a temporary qcow2 overlay; the image itself stays unchanged.</summary>
+    public bool Snapshot { get; private set; }
     public bool Help { get; private set; }
     public bool Version { get; private set; }
 
@@ -87,6 +92,8 @@ internal sealed class NbdArguments
                 case "tls-creds": a.TlsCreds = value; break;
                 case "A" or "allocation-depth": a.AllocationDepth = true; break;
                 case "v" or "verbose": a.Verbose = true; break;
+                case "L" or "list": a.List = true; break;
+                case "s" or "snapshot": a.Snapshot = true; break;
                 case "x" or "export-name":
                     if (value.Length > Nbd.MaxStringSize)
                         throw new OptionException($"export name '{value}' too long");
@@ -147,6 +154,12 @@ internal sealed class NbdArguments
         }
         if (a.Help || a.Version)
             return a;
+        if (a.List)
+        {
+            if (operands.Count != 0)
+                throw new OptionException("List mode is incompatible with a file name");
+            return a;
+        }
         if (operands.Count != 1)
             throw new UsageException("Invalid number of arguments", fromGetOpt: false);
         a.File = operands[0];

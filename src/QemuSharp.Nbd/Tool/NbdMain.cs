@@ -26,6 +26,14 @@ public static class NbdMain
                 stdout.WriteLine("qemu-nbd 7.2.22 (QemuSharp)");
                 return 0;
             }
+            if (a.List)
+            {
+                var address = a.Socket != null
+                    ? new Client.NbdAddress(a.Socket, null, 0, "")
+                    : new Client.NbdAddress(null, a.Bind ?? "0.0.0.0", Port(a.Port), "");
+                ExportList.Print(Client.NbdClient.List(address), stdout);
+                return 0;
+            }
             if (a.Fork && !Daemon.IsChild)
                 return Daemon.RunParent(args, stderr);
             return Serve(a, stderr);
@@ -103,6 +111,8 @@ public static class NbdMain
     {
         try
         {
+            if (a.Snapshot)
+                return OpenOverlay(a);
             return ImageOpener.Open(a.File!, new OpenOptions
             {
                 Format = a.Format,
@@ -113,6 +123,40 @@ public static class NbdMain
         catch (BlockException e)
         {
             throw new NbdException($"Failed to blk_new_open '{a.File}': {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// QEMU's temporary snapshot: a qcow2 overlay in $TMPDIR (default /var/tmp) over the image,
+    /// removed from the directory as soon as it is open.
+    /// </summary>
+    private static BlockDriver OpenOverlay(NbdArguments a)
+    {
+        string format;
+        long size;
+        using (var image = ImageOpener.Open(a.File!, new OpenOptions { Format = a.Format }))
+        {
+            format = image.FormatName;
+            size = image.Length;
+        }
+        string dir = Environment.GetEnvironmentVariable("TMPDIR") is { Length: > 0 } tmp ? tmp : "/var/tmp";
+        string overlay = Path.Combine(dir, "vl." + Path.GetRandomFileName().Replace(".", "")[..6]);
+        string backing = a.File!.Contains("://", StringComparison.Ordinal) || a.File.StartsWith("nbd:", StringComparison.Ordinal)
+            ? a.File
+            : Path.GetFullPath(a.File);
+        try
+        {
+            Block.Formats.Qcow2.Qcow2Creator.Create(overlay, new Block.Formats.Qcow2.Qcow2CreateOptions
+            {
+                Size = size,
+                BackingFile = backing,
+                BackingFormat = format,
+            });
+            return ImageOpener.Open(overlay, new OpenOptions { Format = "qcow2", ReadOnly = false, UnsafeCache = a.Cache == "unsafe" });
+        }
+        finally
+        {
+            File.Delete(overlay);
         }
     }
 

@@ -154,6 +154,10 @@ public sealed class NbdServer
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log($"Disconnect client, due to: {e.Message}");
+        }
         finally
         {
             _slots?.Release();

@@ -41,6 +41,24 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
+    public void ThirtyTwoQemuIoProcessesShouldEachReadBackTheirOwnPattern()
+    {
+        using var served = new ServedImage(format: "qcow2", size: "32M");
+        var results = new (int Exit, string Out, string Err)[Clients];
+        Parallel.For(0, Clients, new ParallelOptions { MaxDegreeOfParallelism = Clients }, client =>
+        {
+            string at = $"{client}M";
+            results[client] = Tools.Run("qemu-io", "-f", "raw", "-t", "writeback", "-c", $"write -P {client + 1} {at} 1M",
+                "-c", $"read -P {client + 1} {at} 1M", served.Uri());
+        });
+        Assert.All(results, r => Assert.Equal((0, "", false), (r.Exit, r.Err, r.Out.Contains("verification failed"))));
+        served.Stop();
+        var reads = Enumerable.Range(0, Clients).SelectMany(c => new[] { "-c", $"read -P {c + 1} {c}M 1M" });
+        string output = Tools.Ok("qemu-io", ["-f", "qcow2", "-r", .. reads, served.ImagePath]);
+        Assert.DoesNotContain("Pattern verification failed", output);
+    }
+
+    [Fact]
     public async Task ASecondClientShouldWaitWhileTheOnlySlotIsTaken()
     {
         using var served = new ServedImage(options: new NbdServerOptions { MaxClients = 1, Persistent = true });

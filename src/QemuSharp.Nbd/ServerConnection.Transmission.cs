@@ -49,44 +49,48 @@ internal sealed partial class ServerConnection
         }
     }
 
-    /// <summary>Reads the payload, checks the request as QEMU does and starts it.</summary>
+    /// <summary>
+    /// Reads the payload, checks the request as QEMU does and starts it. The caller's slot passes
+    /// to the started request, or is given back here whatever happens.
+    /// </summary>
     private async Task AcceptAsync(Request request, CancellationToken cancel)
     {
-        var export = _export!;
-        bool hasData = request.Type is NbdCommand.Read or NbdCommand.Write or NbdCommand.Cache;
-        if (hasData && request.Length > Nbd.MaxBufferSize)
-        {
-            await SendErrorAsync(request, NbdErrno.Einval, $"len ({request.Length} ) is larger than max len ({Nbd.MaxBufferSize})");
-            _slots.Release();
-            if (request.Type == NbdCommand.Write)
-                throw new ProtocolException("Request handling failed in intermediate state");
-            return;
-        }
         byte[]? payload = null;
-        if (request.Type == NbdCommand.Write)
+        bool started = false;
+        try
         {
-            payload = ArrayPool<byte>.Shared.Rent(request.Length);
-            try
+            bool hasData = request.Type is NbdCommand.Read or NbdCommand.Write or NbdCommand.Cache;
+            if (hasData && request.Length > Nbd.MaxBufferSize)
             {
+                await SendErrorAsync(request, NbdErrno.Einval, $"len ({request.Length} ) is larger than max len ({Nbd.MaxBufferSize})");
+                if (request.Type == NbdCommand.Write)
+                    throw new ProtocolException("Request handling failed in intermediate state");
+                return;
+            }
+            if (request.Type == NbdCommand.Write)
+            {
+                payload = ArrayPool<byte>.Shared.Rent(request.Length);
                 await _in.ReadExactlyAsync(payload.AsMemory(0, request.Length), cancel);
             }
-            catch
+            string? error = Check(request, _export!);
+            if (error != null)
             {
-                ArrayPool<byte>.Shared.Return(payload);
+                await SendErrorAsync(request, NbdErrno.Einval, error);
+                return;
+            }
+            var accepted = payload;
+            _ = Task.Run(() => ServeAsync(request, accepted));
+            started = true;
+        }
+        finally
+        {
+            if (!started)
+            {
+                if (payload != null)
+                    ArrayPool<byte>.Shared.Return(payload);
                 _slots.Release();
-                throw;
             }
         }
-        string? error = Check(request, export);
-        if (error != null)
-        {
-            if (payload != null)
-                ArrayPool<byte>.Shared.Return(payload);
-            await SendErrorAsync(request, NbdErrno.Einval, error);
-            _slots.Release();
-            return;
-        }
-        _ = Task.Run(() => ServeAsync(request, payload));
     }
 
     private string? Check(Request request, NbdExport export)

@@ -118,4 +118,30 @@ public sealed class HostileClientTests
         Assert.True(c.Closed());
         AssertStillServing(served);
     }
+
+    /// <summary>With one client slot, each noisy client must have been let go for the next to get in.</summary>
+    [Fact]
+    public void RandomBytesInEitherPhaseShouldNeverStopTheServer()
+    {
+        using var served = new ServedImage(options: new NbdServerOptions { MaxClients = 1, Persistent = true });
+        for (int seed = 0; seed < 40; seed++)
+        {
+            var random = new Random(seed);
+            using var c = new RawClient(served.Socket);
+            if (seed % 2 == 1)
+                c.Go(structured: seed % 4 == 1);
+            var noise = new byte[random.Next(1, 400)];
+            random.NextBytes(noise);
+            if (seed % 3 == 0 && noise.Length >= 8)
+                RawClient.U32(seed % 2 == 1 ? Nbd.RequestMagic : 0x49484156).CopyTo(noise, 0);
+            try
+            {
+                c.Send(noise);
+            }
+            catch (IOException)
+            {
+            }
+        }
+        AssertStillServing(served);
+    }
 }

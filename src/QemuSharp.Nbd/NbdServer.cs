@@ -148,6 +148,9 @@ public sealed class NbdServer
         {
             if (client.AddressFamily != AddressFamily.Unix)
                 client.NoDelay = true;
+            // A client that stops reading would block a reply forever; closing the socket at
+            // shutdown ends every pending read and write.
+            using var abort = cancel.Register(client.Dispose);
             await using var connection = new ServerConnection(this, new NetworkStream(client, ownsSocket: true));
             await connection.RunAsync(cancel);
         }

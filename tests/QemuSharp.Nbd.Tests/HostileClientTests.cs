@@ -144,4 +144,16 @@ public sealed class HostileClientTests
         }
         AssertStillServing(served);
     }
+
+    [Fact]
+    public void AClientThatStopsReadingShouldNotKeepTheServerFromStopping()
+    {
+        using var served = new ServedImage();
+        using var c = new RawClient(served.Socket);
+        c.Go(structured: true);
+        for (int i = 0; i < 64; i++)
+            c.SendRequest(NbdCommand.Read, 0, 1 << 20);
+        AssertStillServing(served);
+        served.Stop();
+    }
 }

@@ -46,7 +46,7 @@ internal sealed class ServedImage : IDisposable
     public void Stop()
     {
         _stop.Cancel();
-        _run.Wait(TimeSpan.FromSeconds(30));
+        Assert.True(_run.Wait(TimeSpan.FromSeconds(60)), "the server did not stop");
         foreach (var image in _images)
             image.Dispose();
         _images.Clear();

@@ -168,6 +168,18 @@ public sealed class QemuNbdCommandTests : IDisposable
     }
 
     [Fact]
+    public void SigtermShouldStopAPersistentServerCleanly()
+    {
+        string socket = Path.Combine(_dir, "t.sock");
+        using var server = Tools.Start(Ours, "nbd", "-t", "-f", "qcow2", "-k", socket, Image());
+        Tools.WaitForFile(socket);
+        Tools.Ok("kill", "-TERM", server.Id.ToString());
+        Assert.True(server.WaitForExit(30_000));
+        Assert.Equal((0, false), (server.ExitCode, File.Exists(socket)));
+        Tools.Ok("qemu-img", "info", Image());
+    }
+
+    [Fact]
     public void ForkShouldReportTheServersErrorAndFail()
     {
         var (exit, _, stderr) = RunOurs("--fork", "-k", Path.Combine(_dir, "f.sock"), Path.Combine(_dir, "missing"));

@@ -113,8 +113,15 @@ public static class ImageOpener
     public static string Probe(BlockDriver file)
     {
         var magic = new byte[4];
-        if (file.Length >= 4)
-            file.Read(0, magic);
+        try
+        {
+            if (file.Length >= 4)
+                file.Read(0, magic);
+        }
+        catch (BlockException e)
+        {
+            throw new BlockException($"Could not read image for determining its format: {e.Message}", e);
+        }
         return magic is [(byte)'Q', (byte)'F', (byte)'I', 0xfb] ? "qcow2" : "raw";
     }
 

@@ -76,6 +76,34 @@ public sealed class OurClientTests
     }
 
     [Fact]
+    public void ShouldPassOnTheServersErrnoAsQemuImgDoes()
+    {
+        string dir = Directory.CreateTempSubdirectory("nbdkiterr").FullName;
+        string socket = Path.Combine(dir, "k.sock");
+        var server = Tools.Start("nbdkit", "-f", "-U", socket, "--filter=error", "memory", "1M",
+            "error-pread-rate=100%", "error-pread=EIO", "error-pwrite-rate=100%", "error-pwrite=ENOSPC");
+        try
+        {
+            Tools.WaitForFile(socket);
+            string uri = $"nbd+unix:///?socket={socket}";
+            using (var driver = NbdBlockDriver.Open(uri, new OpenOptions { ReadOnly = false }))
+            {
+                Assert.Equal("No space left on device", Assert.Throws<BlockException>(() => driver.Write(0, new byte[4096])).Message);
+                Assert.Equal("Input/output error", Assert.Throws<BlockException>(() => driver.Read(0, new byte[4096])).Message);
+            }
+            string target = Path.Combine(dir, "out.raw");
+            var theirs = Tools.Run("qemu-img", "convert", "-O", "raw", uri, target);
+            var ours = Tools.Run(QemuNbdCommandTests.Ours, "img", "convert", "-O", "raw", uri, target);
+            Assert.Equal((1, theirs.Err), (ours.Exit, ours.Err));
+        }
+        finally
+        {
+            Tools.Stop(server);
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void ShouldReportTheServersErrorForAnUnknownExport()
     {
         using var served = new ServedImage();

@@ -25,13 +25,15 @@ public static class ImageOpener
 
     public static readonly string[] Formats = ["raw", "qcow2"];
 
+    private static readonly List<(string Prefix, Func<string, OpenOptions, BlockDriver> Open)> Protocols = [];
+
     public static BlockDriver Open(string fileName, OpenOptions options) => Open(fileName, options, 0);
 
     private static BlockDriver Open(string fileName, OpenOptions options, int depth)
     {
         if (options.Format != null && !Formats.Contains(options.Format))
             throw new BlockException($"Unknown driver '{options.Format}'");
-        var file = FileProtocol.Open(fileName, options.ReadOnly, options.ShareAll, ignoreFlush: options.UnsafeCache);
+        var file = OpenProtocol(fileName, options);
         try
         {
             string format = options.Format ?? Probe(file);
@@ -55,6 +57,32 @@ public static class ImageOpener
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Lets a protocol driver that lives outside this assembly (the NBD client) claim the image
+    /// names that start with <paramref name="prefix"/>; the format is then probed over it.
+    /// </summary>
+    public static void RegisterProtocol(string prefix, Func<string, OpenOptions, BlockDriver> open)
+    {
+        lock (Protocols)
+        {
+            Protocols.RemoveAll(p => p.Prefix == prefix);
+            Protocols.Add((prefix, open));
+        }
+    }
+
+    private static BlockDriver OpenProtocol(string fileName, OpenOptions options)
+    {
+        lock (Protocols)
+        {
+            foreach (var (prefix, open) in Protocols)
+            {
+                if (fileName.StartsWith(prefix, StringComparison.Ordinal))
+                    return open(fileName, options);
+            }
+        }
+        return FileProtocol.Open(fileName, options.ReadOnly, options.ShareAll, ignoreFlush: options.UnsafeCache);
     }
 
     private static BlockDriver OpenBacking(string fileName, string backing, string? format, OpenOptions options, int depth)
@@ -85,8 +113,15 @@ public static class ImageOpener
     public static string Probe(BlockDriver file)
     {
         var magic = new byte[4];
-        if (file.Length >= 4)
-            file.Read(0, magic);
+        try
+        {
+            if (file.Length >= 4)
+                file.Read(0, magic);
+        }
+        catch (BlockException e)
+        {
+            throw new BlockException($"Could not read image for determining its format: {e.Message}", e);
+        }
         return magic is [(byte)'Q', (byte)'F', (byte)'I', 0xfb] ? "qcow2" : "raw";
     }
 

@@ -1,11 +1,9 @@
+using QemuSharp.Nbd.Tool;
+
 namespace QemuSharp.Cli;
 
-/// <summary>Front end of the <c>NbdTool</c> mode.</summary>
+/// <summary>Front end of the <c>nbd</c> mode (QEMU's qemu-nbd).</summary>
 public static class NbdTool
 {
-    public static int Run(string[] args)
-    {
-        Console.Error.WriteLine("qemusharp: this mode is not built yet");
-        return 1;
-    }
+    public static int Run(string[] args) => NbdMain.Run(args, Console.Out, Console.Error);
 }

@@ -20,6 +20,7 @@ public static class Program
     {
         try
         {
+            Nbd.Client.NbdBlockDriver.Register();
             string invokedAs = Path.GetFileName(ProcessInfo.InvokedName());
             foreach (var m in Modes)
                 if (invokedAs == m.QemuName)

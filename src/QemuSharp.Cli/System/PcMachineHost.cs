@@ -110,29 +110,14 @@ internal sealed class PcMachineHost : IMachine, IMachineInspection, IDisposable
             var ss = cpu.Seg[Target.X86.Cpu.SegReg.Ss];
             log.WriteLine($"{count++,6}: v={vector:x2} e={(error < 0 ? 0 : error):x4} i={(software ? 1 : 0)} cpl={cpu.Cpl} " +
                 $"IP={cs.Selector:x4}:{cpu.Rip:x16} pc={cpu.Rip:x16} SP={ss.Selector:x4}:{cpu.R[Target.X86.Cpu.Gpr.Rsp]:x16} " +
-                (vector == 14 ? $"CR2={cpu.Cr2:x16}" : $"env->regs[R_EAX]={cpu.R[Target.X86.Cpu.Gpr.Rax]:x16}") + $" EFER={cpu.Efer:x} CR0={cpu.Cr0:x} CR4={cpu.Cr4:x} bits={cpu.CodeBits}");
+                (vector == 14 ? $"CR2={cpu.Cr2:x16}" : $"env->regs[R_EAX]={cpu.R[Target.X86.Cpu.Gpr.Rax]:x16}"));
         };
     }
 
     public string Registers()
     {
         lock (MainLoop.Lock)
-            return Target.X86.Cpu.CpuStateDump.Format(_machine.Cpu) + DebugTimers();
-    }
-
-    private string DebugTimers()
-    {
-        var a = _machine.Apic;
-        return $"DEBUG now={_machine.Clock.NowNs} next={_machine.Timers.NextDeadline} lvt={a.Read(0x320, 4):x} icr={a.Read(0x380, 4):x} ccr={a.Read(0x390, 4):x} div={a.Read(0x3e0, 4):x} isr={a.Read(0x170,4):x} irr={a.Read(0x270,4):x} tpr={a.Read(0x80,4):x} svr={a.Read(0xf0,4):x} has={a.HasInterrupt} hpetcfg={_machine.Hpet.Read(0x10, 8):x} hpetcnt={_machine.Hpet.Read(0xf0, 8):x} t0cfg={_machine.Hpet.Read(0x100, 8):x} t0cmp={_machine.Hpet.Read(0x108, 8):x} isr0={_machine.Hpet.Read(0x20, 8):x} ioapic2={IoApicEntry(2)}\n";
-    }
-
-    private string IoApicEntry(int pin)
-    {
-        var io = _machine.IoApic;
-        io.Write(0, 4, (ulong)(0x10 + 2 * pin));
-        ulong lo = io.Read(0x10, 4);
-        io.Write(0, 4, (ulong)(0x11 + 2 * pin));
-        return $"{io.Read(0x10, 4):x8}{lo:x8}";
+            return Target.X86.Cpu.CpuStateDump.Format(_machine.Cpu);
     }
 
     public string MemoryTree()

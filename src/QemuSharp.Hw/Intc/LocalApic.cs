@@ -227,7 +227,7 @@ public sealed class LocalApic : IIoHandler, IInterruptController
             case LocalApicRegister.TimerInitialCount:
                 _initialCount = value;
                 _countLoadTime = _clock.NowNs;
-                ArmTimer();
+                ArmTimer(countJustLoaded: true);
                 return;
             case LocalApicRegister.TimerDivideConfig:
                 _divideConfig = value & 0xb;
@@ -400,7 +400,7 @@ public sealed class LocalApic : IIoHandler, IInterruptController
     /// One-shot counts down once from the initial count; periodic reloads it every
     /// (initial count + 1) ticks of the bus clock divided by 2^shift; TSC-deadline fires at the deadline.
     /// </summary>
-    private void ArmTimer()
+    private void ArmTimer(bool countJustLoaded = false)
     {
         _timer.Cancel();
         switch (TimerMode)
@@ -414,8 +414,10 @@ public sealed class LocalApic : IIoHandler, IInterruptController
                 _timer.Arm(_countLoadTime + ((elapsed / period + 1) * period << _countShift));
                 break;
             case 0 when _initialCount != 0:
+                // A count that ran out before this call still fires: a write of a tiny count
+                // (Linux's minimum delta) must interrupt even if time moved on meanwhile.
                 long ticks = (_clock.NowNs - _countLoadTime) >> _countShift;
-                if (ticks < _initialCount)
+                if (ticks < _initialCount || countJustLoaded)
                     _timer.Arm(_countLoadTime + ((long)_initialCount << _countShift));
                 break;
         }

@@ -61,13 +61,15 @@ public sealed class PcMachine : IDisposable
         _timerThread = new TimerThread(Timers, Lock);
 
         Cpu = new X86Cpu(Memory, Ports, config.Cpu, Lock);
-        Interpreter = new Interpreter(Cpu, new BlockCache<X86Block>());
+        Blocks = new BlockCache<X86Block>();
+        Interpreter = new Interpreter(Cpu, Blocks);
         Vcpu = new VcpuThread(Cpu, Interpreter, Lock);
 
         Apic = new LocalApic(Timers);
         Apic.Kick = Vcpu.Kick;
         Apic.TscToClockNs = tsc => (long)Math.Min(tsc, long.MaxValue);
         Cpu.Interrupts = Apic;
+        Cpu.HasApic = true;
         Cpu.ReadApicBase = () => Apic.BaseMsr;
         Cpu.WriteApicBase = Apic.WriteBaseMsr;
         Memory.Map(LocalApic.DefaultBase, MemoryRegion.Mmio("apic-msi", LocalApic.MmioSize, Apic), priority: 1);
@@ -152,6 +154,7 @@ public sealed class PcMachine : IDisposable
     public IoPortSpace Ports { get; } = new();
     public X86Cpu Cpu { get; }
     public Interpreter Interpreter { get; }
+    public BlockCache<X86Block> Blocks { get; }
     public VcpuThread Vcpu { get; }
     public LocalApic Apic { get; }
     public IoApic IoApic { get; }
@@ -204,6 +207,9 @@ public sealed class PcMachine : IDisposable
         foreach (var reset in _resets)
             reset();
         Cpu.Reset();
+        Cpu.HasApic = true;
+        // The boot loader rewrites RAM behind the CPU's back: translations of it are stale.
+        Blocks.InvalidateAll();
         LoadFirmwareAndKernel();
         if (running)
             Vcpu.Resume();

@@ -259,4 +259,28 @@ public sealed class LocalApicTests
         Set(Esr, 0);
         Assert.Equal(esr, Reg(Esr));
     }
+
+    /// <summary>A clock that moves on by a microsecond each time it is read, as a slow emulated CPU sees host time.</summary>
+    private sealed class RacingClock : IClock
+    {
+        private long _now;
+
+        public long NowNs => _now += 1000;
+    }
+
+    [Fact]
+    public void ShouldFireAOneShotCountThatRanOutWhileItWasBeingWritten()
+    {
+        var clock = new RacingClock();
+        var timers = new TimerQueue(clock);
+        var apic = new LocalApic(timers, apicId: 0);
+        apic.Write(Svr, 4, 0x1ff);
+        apic.Write(Divide, 4, 0x3);
+        apic.Write(LvtTimer, 4, 0xec);
+        apic.Write(InitialCount, 4, 0x3e);
+        for (int i = 0; i < 4 && !apic.HasInterrupt; i++)
+            timers.RunExpired();
+        Assert.True(apic.HasInterrupt);
+        Assert.Equal(0xec, apic.Acknowledge());
+    }
 }

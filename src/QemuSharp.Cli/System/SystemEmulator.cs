@@ -214,19 +214,20 @@ internal sealed class SystemEmulator(SystemOptions options, ErrorReporter report
         Chardev.Chardev chardev = spec.ExistingId is { } id
             ? _chardevs.Find(id) ?? throw new OptionException($"chardev \"{id}\" not found")
             : CreateChardev(spec.Config!, daemon);
+        // A guest serial port on the same mux takes the input when the machine attaches it.
         if (!monitorOnlyWithMux || spec.WithMonitor)
-            AddMonitor(host, chardev, control, pretty, null);
+            AddMonitor(host, chardev, control, pretty, null, focus: !(monitorOnlyWithMux && _machineType == "pc"));
         return chardev;
     }
 
-    private static void AddMonitor(MonitorHost host, Chardev.Chardev chardev, bool control, bool pretty, string? id)
+    private static void AddMonitor(MonitorHost host, Chardev.Chardev chardev, bool control, bool pretty, string? id, bool focus = true)
     {
         MonitorSession monitor = control
             ? new QmpMonitor(host, chardev, pretty) { Id = id }
             : new HmpMonitor(host, chardev, chardev is MuxChardev) { Id = id };
         lock (MainLoop.Lock)
             host.AddMonitor(monitor);
-        if (chardev is MuxChardev mux)
+        if (focus && chardev is MuxChardev mux)
             mux.FocusFirst();
     }
 

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace QemuSharp.Hw.Tests.Pc;
+
+/// <summary>
+/// QMP against a running pc guest: the life-cycle commands act on the real machine and raise
+/// QEMU's events, and a reset boots the kernel again.
+/// </summary>
+public sealed class PcMonitorTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("qs-pcmon").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void ShouldStopContinueResetPowerdownAndQuitARunningGuest()
+    {
+        string qmpPath = Path.Combine(_dir, "qmp.sock"), serial = Path.Combine(_dir, "serial.log");
+        var start = new ProcessStartInfo(GuestKernel.Ours,
+        [
+            "-M", "pc", "-m", "256", "-display", "none", "-serial", $"file:{serial}",
+            "-qmp", $"unix:{qmpPath},server=on,wait=off",
+            "-kernel", GuestKernel.Kernel("cloud"), "-initrd", GuestKernel.Initramfs, "-append", "console=ttyS0",
+        ]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var emulator = Process.Start(start)!;
+        try
+        {
+            WaitForSerial(serial, "QEMUSHARP-INIT-READY", 1);
+            using var qmp = new QmpClient(qmpPath);
+            Assert.Equal("running", qmp.Execute("query-status")["status"]!.GetValue<string>());
+
+            qmp.Execute("stop");
+            qmp.WaitForEvent("STOP");
+            Assert.Equal("paused", qmp.Execute("query-status")["status"]!.GetValue<string>());
+            qmp.Execute("cont");
+            qmp.WaitForEvent("RESUME");
+
+            qmp.Execute("system_reset");
+            var reset = qmp.WaitForEvent("RESET");
+            Assert.Equal("host-qmp-system-reset", reset["data"]!["reason"]!.GetValue<string>());
+            WaitForSerial(serial, "QEMUSHARP-INIT-READY", 2);
+
+            qmp.Execute("system_powerdown");
+            qmp.WaitForEvent("POWERDOWN");
+
+            qmp.Execute("quit");
+            var shutdown = qmp.WaitForEvent("SHUTDOWN");
+            Assert.Equal("host-qmp-quit", shutdown["data"]!["reason"]!.GetValue<string>());
+            Assert.True(emulator.WaitForExit(30_000));
+            Assert.Equal(0, emulator.ExitCode);
+        }
+        finally
+        {
+            if (!emulator.HasExited)
+                emulator.Kill();
+        }
+    }
+
+    private static void WaitForSerial(string path, string marker, int count)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(path))
+            {
+                string text = File.ReadAllText(path);
+                int seen = 0;
+                for (int i = text.IndexOf(marker, StringComparison.Ordinal); i >= 0; i = text.IndexOf(marker, i + 1, StringComparison.Ordinal))
+                    seen++;
+                if (seen >= count)
+                    return;
+            }
+            Thread.Sleep(200);
+        }
+        throw new TimeoutException($"{marker} did not appear {count} time(s) on the serial port");
+    }
+
+    /// <summary>A minimal QMP client: one command at a time, events kept until asked for.</summary>
+    private sealed class QmpClient : IDisposable
+    {
+        private readonly Socket _socket = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        private readonly StreamReader _reader;
+        private readonly List<JsonNode> _events = [];
+
+        public QmpClient(string path)
+        {
+            _socket.Connect(new UnixDomainSocketEndPoint(path));
+            _reader = new StreamReader(new NetworkStream(_socket), Encoding.UTF8);
+            Assert.NotNull(Next()!["QMP"]);
+            Execute("qmp_capabilities");
+        }
+
+        public JsonNode Execute(string command)
+        {
+            _socket.Send(Encoding.UTF8.GetBytes($"{{\"execute\":\"{command}\"}}\n"));
+            while (true)
+            {
+                JsonNode reply = Next() ?? throw new IOException("QMP closed");
+                if (reply["event"] is not null)
+                    _events.Add(reply);
+                else if (reply["error"] is { } error)
+                    throw new InvalidOperationException(error.ToJsonString());
+                else
+                    return reply["return"]!;
+            }
+        }
+
+        public JsonNode WaitForEvent(string name)
+        {
+            while (true)
+            {
+                int i = _events.FindIndex(e => e["event"]!.GetValue<string>() == name);
+                if (i >= 0)
+                {
+                    var e = _events[i];
+                    _events.RemoveAt(i);
+                    return e;
+                }
+                _events.Add(Next() ?? throw new IOException($"QMP closed before {name}"));
+            }
+        }
+
+        private JsonNode? Next() => _reader.ReadLine() is { } line ? JsonNode.Parse(line) : null;
+
+        public void Dispose() => _socket.Dispose();
+    }
+}

@@ -67,9 +67,10 @@ public sealed class PcMachine : IDisposable
 
         Apic = new LocalApic(Timers);
         Apic.Kick = Vcpu.Kick;
-        Apic.TscToClockNs = tsc => (long)Math.Min(tsc, long.MaxValue);
+        Apic.TscToClockNs = tsc => (long)Math.Min(tsc - Cpu.TscAdjust, long.MaxValue);
         Cpu.Interrupts = Apic;
         Cpu.HasApic = true;
+        Cpu.TscClock = () => (ulong)Clock.NowNs;
         Cpu.ReadApicBase = () => Apic.BaseMsr;
         Cpu.WriteApicBase = Apic.WriteBaseMsr;
         Memory.Map(LocalApic.DefaultBase, MemoryRegion.Mmio("apic-msi", LocalApic.MmioSize, Apic), priority: 1);

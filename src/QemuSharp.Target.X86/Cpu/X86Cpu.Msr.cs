@@ -38,8 +38,16 @@ public sealed partial class X86Cpu
         Array.Clear(MtrrFixed);
     }
 
-    /// <summary>The time-stamp counter as RDTSC and RDMSR read it (host time plus what WRMSR to the TSC added).</summary>
-    public ulong TimeStampCounter => Exec.SystemHandlers.TimeStamp() + TscAdjust;
+    /// <summary>The time-stamp counter as RDTSC and RDMSR read it (1 GHz clock plus what WRMSR to the TSC added).</summary>
+    public ulong TimeStampCounter => ClockNs() + TscAdjust;
+
+    /// <summary>
+    /// Nanoseconds the TSC counts from: host time in user mode; the machine's virtual clock in system
+    /// mode, so that the TSC stands still while the machine is stopped and agrees with the timers.
+    /// </summary>
+    public Func<ulong>? TscClock { get; set; }
+
+    private ulong ClockNs() => TscClock?.Invoke() ?? Exec.SystemHandlers.TimeStamp();
 
     /// <summary>RDMSR; false for an MSR this CPU does not have.</summary>
     public bool TryReadMsr(uint index, out ulong value)
@@ -90,7 +98,7 @@ public sealed partial class X86Cpu
     {
         switch (index)
         {
-            case MsrIndex.Tsc: TscAdjust = value - Exec.SystemHandlers.TimeStamp(); return true;
+            case MsrIndex.Tsc: TscAdjust = value - ClockNs(); return true;
             case MsrIndex.ApicBase: WriteApicBase?.Invoke(value); return true;
             case MsrIndex.MicrocodeRevision: return true;
             case MsrIndex.SysenterCs: SysenterCs = (uint)value; return true;

@@ -17,6 +17,9 @@ internal enum HmpArg
     None,
     Required,
     Optional,
+
+    /// <summary>The rest of the line, spaces included (x and xp: "/fmt addr").</summary>
+    Line,
 }
 
 internal sealed record HmpCall(MonitorHost Host, MonitorSession Session, string? Arg);
@@ -37,6 +40,8 @@ public static class HmpInterpreter
         new("stop|s", "", "stop emulation", HmpArg.None, c => Do(() => c.Host.Lifecycle.Stop())),
         new("system_powerdown", "", "send system power down event", HmpArg.None, c => Do(() => c.Host.Lifecycle.RequestPowerdown())),
         new("system_reset", "", "reset the system", HmpArg.None, c => Do(() => c.Host.Lifecycle.RequestReset(ShutdownCause.HostQmpSystemReset))),
+        new("x", "/fmt addr", "virtual memory dump starting at 'addr'", HmpArg.Line, c => Inspection(c) is { } m ? MemoryDump.Run(m, c.Arg, physical: false) : ""),
+        new("xp", "/fmt addr", "physical memory dump starting at 'addr'", HmpArg.Line, c => Inspection(c) is { } m ? MemoryDump.Run(m, c.Arg, physical: true) : ""),
     ];
 
     private static readonly HmpCommand[] InfoCommands =
@@ -67,9 +72,12 @@ public static class HmpInterpreter
     private static string Run(HmpCommand command, HmpCall call, string rest, string fullName)
     {
         string? arg = null;
-        if (command.Names == "info" || command.Names == "help|?")
+        if (command.Names == "info" || command.Names == "help|?" || command.Arg == HmpArg.Line)
         {
             arg = rest.Length > 0 ? rest : null;
+            if (arg is null && command.Arg == HmpArg.Line)
+                return $"{command.Names}: Parameter 'addr' is missing\r\nTry \"help {fullName}\" for more information\r\n";
+            rest = "";
         }
         else if (command.Arg != HmpArg.None)
         {

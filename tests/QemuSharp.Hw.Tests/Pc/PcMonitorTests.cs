@@ -59,6 +59,48 @@ public sealed class PcMonitorTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("xp /4xw 0x1000000")]
+    [InlineData("xp /3xg 0x1000040")]
+    [InlineData("xp /10xb 0x1000000")]
+    [InlineData("xp /2dh 0x1000000")]
+    [InlineData("x /2xg 0xffffffff81000000")]
+    [InlineData("x /3uw 0xffffffff81000010")]
+    public void ShouldDumpKernelMemoryAsQemuDoes(string command)
+    {
+        Assert.Equal(Hmp(Booted.Value.Qemu, command), Hmp(Booted.Value.Ours, command));
+    }
+
+    private static string Hmp(QmpClient qmp, string command)
+    {
+        lock (qmp)
+            return qmp.Execute("human-monitor-command", $"{{\"command-line\":\"{command}\"}}").GetValue<string>();
+    }
+
+    /// <summary>One guest on each emulator, booted without address randomization so that the decompressed kernel lies at the same place.</summary>
+    private static readonly Lazy<(QmpClient Ours, QmpClient Qemu)> Booted = new(() =>
+    {
+        string dir = Directory.CreateTempSubdirectory("qs-pcdump").FullName;
+        QmpClient Start(string emulator, string name)
+        {
+            string qmpPath = Path.Combine(dir, name + ".sock"), serial = Path.Combine(dir, name + ".log");
+            var p = Process.Start(new ProcessStartInfo(emulator,
+            [
+                "-M", "pc", "-m", "256", "-display", "none", "-serial", $"file:{serial}",
+                "-qmp", $"unix:{qmpPath},server=on,wait=off",
+                "-kernel", GuestKernel.Kernel("cloud"), "-initrd", GuestKernel.Initramfs, "-append", "console=ttyS0 nokaslr",
+            ]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                if (!p.HasExited)
+                    p.Kill();
+            };
+            WaitForSerial(serial, "QEMUSHARP-INIT-READY", 1);
+            return new QmpClient(qmpPath);
+        }
+        return (Start(GuestKernel.Ours, "ours"), Start("qemu-system-x86_64", "qemu"));
+    });
+
     private static void WaitForSerial(string path, string marker, int count)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
@@ -93,9 +135,10 @@ public sealed class PcMonitorTests : IDisposable
             Execute("qmp_capabilities");
         }
 
-        public JsonNode Execute(string command)
+        public JsonNode Execute(string command, string? arguments = null)
         {
-            _socket.Send(Encoding.UTF8.GetBytes($"{{\"execute\":\"{command}\"}}\n"));
+            string args = arguments is null ? "" : $",\"arguments\":{arguments}";
+            _socket.Send(Encoding.UTF8.GetBytes($"{{\"execute\":\"{command}\"{args}}}\n"));
             while (true)
             {
                 JsonNode reply = Next() ?? throw new IOException("QMP closed");

@@ -15,7 +15,7 @@ if [ ! -x "$g/bin/busybox" ]; then
 fi
 for flavour in generic cloud; do
   dir="$g/kernel/$flavour"
-  [ -f "$dir/vmlinuz" ] && continue
+  [ -f "$dir/vmlinuz" ] && [ -d "$dir/modules" ] && continue
   meta=linux-image-amd64
   [ $flavour = cloud ] && meta=linux-image-cloud-amd64
   pkg=$(apt-cache depends "$meta" | awk '/Depends: linux-image-/ {print $2; exit}')
@@ -24,8 +24,16 @@ for flavour in generic cloud; do
   rm -rf "$dir.x" && mkdir -p "$dir.x" "$dir"
   dpkg-deb -x "$g"/deb/"$pkg"_*.deb "$dir.x"
   cp "$dir.x"/boot/vmlinuz-* "$dir/vmlinuz"
+  # The ACPI power button and evdev are modules in Debian's kernels: the initramfs loads them so
+  # that busybox acpid can act on system_powerdown.
+  for m in drivers/acpi/button.ko drivers/input/evdev.ko; do
+    src=$(ls "$dir.x"/lib/modules/*/kernel/$m)
+    rel=${src#"$dir.x"/}
+    mkdir -p "$dir/modules/$(dirname "$rel")"
+    cp "$src" "$dir/modules/$rel"
+  done
   rm -rf "$dir.x"
 done
-if [ ! -f "$g/initramfs.gz" ] || [ scripts/make-initramfs.py -nt "$g/initramfs.gz" ]; then
-  python3 scripts/make-initramfs.py "$g/bin/busybox" "$g/initramfs.gz"
+if [ ! -f "$g/initramfs.gz" ] || [ scripts/make-initramfs.py -nt "$g/initramfs.gz" ] || [ scripts/guest-kernel.sh -nt "$g/initramfs.gz" ]; then
+  python3 scripts/make-initramfs.py "$g/bin/busybox" "$g/initramfs.gz" "$g"/kernel/*/modules
 fi

@@ -1,14 +1,22 @@
 #!/usr/bin/env python3
 """Writes a gzip-compressed newc cpio initramfs: busybox-static as /bin/busybox with its applet
-links, and an /init that mounts the kernel file systems, prints a marker line and either runs
+links, the kernel modules found under the given module trees (lib/modules/VERSION/...), and an
+/init that mounts the kernel file systems, loads the power-button modules of the running kernel,
+starts acpid (the ACPI power button powers the guest off), prints a marker line and either runs
 the script named by `qs.script=` on the kernel command line (then powers off) or starts a shell
-on the console."""
+on the console.
+
+usage: make-initramfs.py BUSYBOX OUTPUT [MODULE_TREE...]"""
 import gzip, os, stat, sys
 
 INIT = r"""#!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+for m in /lib/modules/$(uname -r)/kernel/drivers/acpi/button.ko /lib/modules/$(uname -r)/kernel/drivers/input/evdev.ko; do
+  [ -f "$m" ] && insmod "$m"
+done
+acpid -d -c /etc/acpi 2>/dev/null &
 echo "QEMUSHARP-INIT-READY $(cut -d' ' -f1 /proc/uptime)"
 for arg in $(cat /proc/cmdline); do
   case "$arg" in qs.script=*) script="${arg#qs.script=}" ;; esac
@@ -43,10 +51,22 @@ def entry(out, name, mode, data=b"", ino=[1]):
     out += data
     out += b"\0" * (-len(out) % 4)
 
+POWER_BUTTON = "#!/bin/sh\npoweroff -f\n"
+
+def add_tree(out, root, made):
+    for dirpath, dirnames, filenames in sorted(os.walk(root)):
+        rel = os.path.relpath(dirpath, root)
+        if rel != "." and rel not in made:
+            made.add(rel)
+            entry(out, rel, stat.S_IFDIR | 0o755)
+        for f in sorted(filenames):
+            with open(os.path.join(dirpath, f), "rb") as fh:
+                entry(out, os.path.normpath(os.path.join(rel, f)), stat.S_IFREG | 0o644, fh.read())
+
 def main():
     busybox, target = sys.argv[1], sys.argv[2]
     out = bytearray()
-    for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "etc", "root"]:
+    for d in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "etc", "root", "run", "var", "var/run"]:
         entry(out, d, stat.S_IFDIR | 0o755)
     entry(out, "dev/console", stat.S_IFCHR | 0o600)
     with open(busybox, "rb") as f:
@@ -56,6 +76,13 @@ def main():
     for a in applets:
         if a != "bin/busybox" and a != "linuxrc":
             entry(out, a, stat.S_IFLNK | 0o777, ("/bin/busybox").encode())
+    made = {"lib"}
+    entry(out, "lib", stat.S_IFDIR | 0o755)
+    for tree in sys.argv[3:]:
+        add_tree(out, tree, made)
+    for d in ["etc/acpi", "etc/acpi/PWRF"]:
+        entry(out, d, stat.S_IFDIR | 0o755)
+    entry(out, "etc/acpi/PWRF/00000080", stat.S_IFREG | 0o755, POWER_BUTTON.encode())
     entry(out, "init", stat.S_IFREG | 0o755, INIT.encode())
     entry(out, "check.sh", stat.S_IFREG | 0o755, CHECK.encode())
     entry(out, "TRAILER!!!", 0)

@@ -48,11 +48,13 @@ public sealed class PcMachine : IDisposable
     private readonly TimerThread _timerThread;
     private readonly List<Action> _resets = [];
     private readonly List<IDeviceInfo> _devices = [];
+    private readonly ulong _below4G;
 
     public PcMachine(PcConfig config)
     {
         _config = config;
-        var (below4G, above4G) = E820Map.SplitRam(config.RamSize);
+        (_below4G, ulong above4G) = E820Map.SplitRam(config.RamSize);
+        ulong below4G = _below4G;
         _ram = new RamBlock("pc.ram", config.RamSize);
         Memory.Map(0, MemoryRegion.Ram("ram-below-4g", _ram, 0, below4G));
         if (above4G > 0)
@@ -69,7 +71,6 @@ public sealed class PcMachine : IDisposable
         Apic.Kick = Vcpu.Kick;
         Apic.TscToClockNs = tsc => (long)Math.Min(tsc - Cpu.TscAdjust, long.MaxValue);
         Cpu.Interrupts = Apic;
-        Cpu.HasApic = true;
         Cpu.TscClock = () => (ulong)Clock.NowNs;
         Cpu.ReadApicBase = () => Apic.BaseMsr;
         Cpu.WriteApicBase = Apic.WriteBaseMsr;
@@ -93,7 +94,7 @@ public sealed class PcMachine : IDisposable
         Hpet.PitEnabledChanged = enabled => Pit.Irq0Enabled = enabled;
         Rtc = new Mc146818Rtc(Timers, config.Hpet ? Hpet.RtcIrqInput : Irq[8]);
         Rtc.Attach(Ports);
-        Rtc.SetMemorySize(E820Map.SplitRam(config.RamSize).Below4G, E820Map.SplitRam(config.RamSize).Above4G);
+        Rtc.SetMemorySize(below4G, above4G);
         if (config.Hpet)
             Memory.Map(HpetBase, MemoryRegion.Mmio("hpet", 0x400, Hpet));
 
@@ -134,15 +135,8 @@ public sealed class PcMachine : IDisposable
 
         _resets.AddRange([PciBus.Reset, pciPorts.Reset, Pit.Reset, Pic.Reset, Speaker.Reset, Hpet.Reset, Rtc.Reset, Keyboard.Reset, Port92.Reset, PostPort.Reset, Pm.Reset, IoApic.Reset, Apic.Reset]);
         Vcpu.TripleFault += () => GuestReset?.Invoke();
-        foreach (object device in PciBus.Devices)
-            if (device is IDeviceInfo info)
-                _devices.Add(info);
-        foreach (object device in new object[] { Pic.Master, Pic.Slave, Pit, Speaker, Rtc, Keyboard, Port92, PostPort, Hpet, IoApic, Apic, Pm })
-            if (device is IDeviceInfo info)
-                _devices.Add(info);
-        foreach (var uart in Serials)
-            if ((object)uart is IDeviceInfo info)
-                _devices.Add(info);
+        _devices.AddRange(PciBus.Devices);
+        _devices.AddRange([Pic.Master, Pic.Slave, Pit, Speaker, Rtc, Keyboard, Port92, .. Serials]);
         LoadFirmwareAndKernel();
     }
 
@@ -208,7 +202,6 @@ public sealed class PcMachine : IDisposable
         foreach (var reset in _resets)
             reset();
         Cpu.Reset();
-        Cpu.HasApic = true;
         // The boot loader rewrites RAM behind the CPU's back: translations of it are stale.
         Blocks.InvalidateAll();
         LoadFirmwareAndKernel();
@@ -251,10 +244,9 @@ public sealed class PcMachine : IDisposable
 
     private void LoadFirmwareAndKernel()
     {
-        var (below4G, _) = E820Map.SplitRam(_config.RamSize);
         AcpiImage acpi = AcpiTables.Build(new AcpiPlatform
         {
-            RamBelow4G = below4G,
+            RamBelow4G = _below4G,
             SerialPorts = Math.Max(1, Serials.Count),
             Hpet = _config.Hpet,
         }, AcpiAddress);

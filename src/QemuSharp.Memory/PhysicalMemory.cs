@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace QemuSharp.Memory;
 
@@ -141,21 +140,12 @@ public sealed unsafe class PhysicalMemory
         return true;
     }
 
-    /// <summary>QEMU's <c>info mtree</c> flat view of this address space.</summary>
-    public string Describe()
+    /// <summary>QEMU's <c>info mtree</c> lines for the ranges of this address space, lowest first.</summary>
+    public IEnumerable<string> Describe() => _flat.Select(r =>
     {
-        var sb = new StringBuilder();
-        sb.Append("FlatView #0\n AS \"").Append(Name).Append("\", root: system\n Root memory region: system\n");
-        foreach (var r in _flat)
-        {
-            string kind = r.Region.Kind switch { RegionKind.Ram => "ram", RegionKind.Rom => "rom", _ => "i/o" };
-            sb.Append($"  {r.Start:x16}-{r.End:x16} (prio 0, {kind}): {r.Region.Name}");
-            if (r.RegionOffset != 0)
-                sb.Append($" @{r.RegionOffset:x16}");
-            sb.Append('\n');
-        }
-        return sb.ToString();
-    }
+        string kind = r.Region.Kind switch { RegionKind.Ram => "ram", RegionKind.Rom => "rom", _ => "i/o" };
+        return $"  {r.Start:x16}-{r.End:x16} (prio 0, {kind}): {r.Region.Name}";
+    });
 
     private ulong ReadByteSplit(ulong address) =>
         Find(address) is not null ? Read(address, 1) & 0xff : 0;

@@ -22,7 +22,6 @@ internal sealed class PcMachineHost : IMachine, IMachineInspection, IDisposable
         "none                 empty machine\n";
 
     private readonly PcMachine _machine;
-    private VmLifecycle? _lifecycle;
 
     private PcMachineHost(PcMachine machine) => _machine = machine;
 
@@ -76,7 +75,6 @@ internal sealed class PcMachineHost : IMachine, IMachineInspection, IDisposable
     /// <summary>Guest requests reach the life cycle on a pool thread, never on the vCPU that made them.</summary>
     public void Connect(VmLifecycle lifecycle)
     {
-        _lifecycle = lifecycle;
         _machine.GuestReset += () => Post(() => lifecycle.RequestReset(ShutdownCause.GuestReset));
         _machine.GuestPowerOff += () => Post(() => lifecycle.RequestShutdown(ShutdownCause.GuestShutdown));
     }
@@ -124,11 +122,8 @@ internal sealed class PcMachineHost : IMachine, IMachineInspection, IDisposable
     {
         var sb = new global::System.Text.StringBuilder();
         sb.Append("address-space: memory\n  0000000000000000-ffffffffffffffff (prio 0, i/o): system\n");
-        foreach (var r in _machine.Memory.FlatView)
-        {
-            string kind = r.Region.Kind switch { Memory.RegionKind.Ram => "ram", Memory.RegionKind.Rom => "rom", _ => "i/o" };
-            sb.Append($"    {r.Start:x16}-{r.End:x16} (prio 0, {kind}): {r.Region.Name}\n");
-        }
+        foreach (string line in _machine.Memory.Describe())
+            sb.Append("  ").Append(line).Append('\n');
         sb.Append("\naddress-space: I/O\n  0000000000000000-000000000000ffff (prio 0, i/o): io\n");
         foreach (string line in _machine.Ports.Describe())
             sb.Append("  ").Append(line).Append('\n');

@@ -17,13 +17,7 @@ internal static class DebugLog
             translator.OnTranslated = b =>
             {
                 if (items.Contains("in_asm"))
-                {
-                    log.WriteLine("----------------");
-                    log.WriteLine("IN: ");
-                    foreach (var op in b.Ops)
-                        log.WriteLine($"0x{op.Ip:x16}:  {op.Insn}");
-                    log.WriteLine();
-                }
+                    BlockLog.InAsm(log, b);
                 if (items.Contains("op"))
                 {
                     log.WriteLine($"OP: block 0x{b.Pc:x16}, {b.Ops.Length} ops");

@@ -53,13 +53,7 @@ internal sealed class PcMachineHost : IMachine, IMachineInspection, IDisposable
             if (log is not null && options.LogItems.Contains("int"))
                 LogInterrupts(machine, log);
             if (log is not null && options.LogItems.Contains("in_asm"))
-                machine.Interpreter.Translator.OnTranslated = b =>
-                {
-                    log.WriteLine("----------------\nIN: ");
-                    foreach (var op in b.Ops)
-                        log.WriteLine($"0x{op.Ip:x16}:  {op.Insn}");
-                    log.WriteLine();
-                };
+                machine.Interpreter.Translator.OnTranslated = b => Target.X86.Translate.BlockLog.InAsm(log, b);
             foreach (var (chardev, uart) in serials.Zip(machine.Serials))
                 if (chardev is MuxChardev mux)
                     mux.Focus(uart);

@@ -133,7 +133,7 @@ public sealed class PcMachine : IDisposable
         Pm.PowerOff = () => GuestPowerOff?.Invoke();
         Pm.Map(Ports);
 
-        _resets.AddRange([PciBus.Reset, pciPorts.Reset, Pit.Reset, Pic.Reset, Speaker.Reset, Hpet.Reset, Rtc.Reset, Keyboard.Reset, Port92.Reset, PostPort.Reset, Pm.Reset, IoApic.Reset, Apic.Reset]);
+        _resets.AddRange([PciBus.Reset, pciPorts.Reset, Pit.Reset, Pic.Reset, Speaker.Reset, Hpet.Reset, Rtc.Reset, Keyboard.Reset, Port92.Reset, Pm.Reset, IoApic.Reset, Apic.Reset]);
         Vcpu.TripleFault += () => GuestReset?.Invoke();
         _devices.AddRange(PciBus.Devices);
         _devices.AddRange([Pic.Master, Pic.Slave, Pit, Speaker, Rtc, Keyboard, Port92, .. Serials]);

@@ -24,8 +24,9 @@ internal static class MemoryDump
             int digits = 0;
             while (digits < spec.Length && char.IsAsciiDigit(spec[digits]))
                 digits++;
-            if (digits > 0)
-                count = int.Parse(spec[..digits], CultureInfo.InvariantCulture);
+            // A count too large to read is refused rather than allowed to overflow.
+            if (digits > 0 && (!int.TryParse(spec[..digits], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count > 1 << 20))
+                return $"invalid count in format: '{spec[..digits]}'\r\n";
             foreach (char c in spec[digits..])
             {
                 switch (c)

@@ -26,6 +26,7 @@ public sealed class PcBootTests
         var qemu = Boot("qemu-system-x86_64", args);
         var ours = Boot(GuestKernel.Ours, args);
         Assert.Equal(0, qemu.ExitCode);
+        Assert.Equal(CheckedPrefixes.Length, Checked(qemu.Output).Length);
         Assert.True(ours.ExitCode == 0, $"exit {ours.ExitCode}; serial output ends:\n{Tail(ours.Output)}");
         Assert.Equal(Checked(qemu.Output), Checked(ours.Output));
         Assert.Contains("QEMUSHARP-SCRIPT-DONE 0", ours.Output);

@@ -60,6 +60,7 @@ public sealed class PcMisbehavingGuestTests : IDisposable
         string elf = Build(body.Replace("PRINT", PrintNibble));
         var qemu = Boot("qemu-system-x86_64", elf);
         var ours = Boot(GuestKernel.Ours, elf);
+        Assert.True(qemu.ExitCode == 0, $"{what}: QEMU itself did not reset and exit");
         Assert.True(qemu.ExitCode == ours.ExitCode, $"{what}: exit {ours.ExitCode}, QEMU {qemu.ExitCode}");
         Assert.Equal(qemu.Serial, ours.Serial);
     }

@@ -73,37 +73,22 @@ public sealed class Interpreter
                 ForgetJumpsIfNeeded(c);
             }
             c.Tlb.SyncCodePages();
-            X86Block block;
+            ExitReason exit;
             try
             {
-                block = FindBlock(c.Rip, previous);
+                X86Block block = FindBlock(c.Rip, previous);
+                OnBlock?.Invoke(block);
+                previous = block;
+                exit = RunBlock(c, block);
             }
             catch (GuestFault)
             {
-                if (!c.SystemMode)
-                    return ExitReason.Fault;
-                ExitReason delivered = c.DeliverFault();
-                if (delivered != ExitReason.None)
-                    return delivered;
-                c.StopBlock = false;
-                previous = null;
-                ForgetJumpsIfNeeded(c);
-                continue;
+                exit = ExitReason.Fault;
             }
-            OnBlock?.Invoke(block);
-            previous = block;
-            ExitReason exit = RunBlock(c, block);
+            if (exit == ExitReason.Fault && c.SystemMode)
+                exit = DeliverFault(c);
             if (exit != ExitReason.None)
-            {
-                if (exit != ExitReason.Fault || !c.SystemMode)
-                    return exit;
-                exit = c.DeliverFault();
-                if (exit != ExitReason.None)
-                    return exit;
-                c.Exit = ExitReason.None;
-                c.StopBlock = false;
-                c.CodeModified = true;
-            }
+                return exit;
             if (c.CodeModified)
             {
                 c.CodeModified = false;
@@ -111,6 +96,21 @@ public sealed class Interpreter
                 ForgetJumpsIfNeeded(c);
             }
         }
+    }
+
+    /// <summary>
+    /// Delivers the fault that ended a block or its translation. Delivery marks the mode changed,
+    /// so the caller drops the block link and, if mappings changed, the jump cache.
+    /// </summary>
+    private static ExitReason DeliverFault(X86Cpu c)
+    {
+        ExitReason exit = c.DeliverFault();
+        if (exit == ExitReason.None)
+        {
+            c.Exit = ExitReason.None;
+            c.StopBlock = false;
+        }
+        return exit;
     }
 
     private void ForgetJumpsIfNeeded(X86Cpu c)

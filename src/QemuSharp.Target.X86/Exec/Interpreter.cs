@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QemuSharp.Accel;
 using QemuSharp.Target.X86.Cpu;
+using QemuSharp.Target.X86.Mmu;
 using QemuSharp.Target.X86.Translate;
 
 namespace QemuSharp.Target.X86.Exec;
@@ -196,17 +197,15 @@ public sealed class Interpreter
         ulong physical = c.Tlb.CodePhysical(linear);
         X86Block? b = _blocks.Find(pc, mode, physical);
         // A block whose last instruction runs into the next page is valid only while that page maps the same.
-        if (b != null && b.LastPage != b.FirstPage && (c.Tlb.CodePhysical(b.End - 1 + c.CodeBase) & SoftTlbPageMask) != b.LastPage)
+        if (b != null && b.LastPage != b.FirstPage && (c.Tlb.CodePhysical(b.End - 1 + c.CodeBase) & SoftTlb.PageMask) != b.LastPage)
             b = null;
         return b ?? _blocks.Add(_translator.Translate(c, pc, mode, physical));
     }
-
-    private const ulong SoftTlbPageMask = Mmu.SoftTlb.PageMask;
 
     /// <summary>
     /// In system mode a block links only to blocks in its own page and mode, with their code in one
     /// page: such a link stays right whatever the page tables do, as long as both blocks are valid.
     /// </summary>
     private static bool CanChain(X86Block from, X86Block to) =>
-        from.Mode == to.Mode && ((from.Pc ^ to.Pc) & SoftTlbPageMask) == 0 && to.FirstPage == to.LastPage && from.FirstPage == to.FirstPage;
+        from.Mode == to.Mode && ((from.Pc ^ to.Pc) & SoftTlb.PageMask) == 0 && to.FirstPage == to.LastPage && from.FirstPage == to.FirstPage;
 }

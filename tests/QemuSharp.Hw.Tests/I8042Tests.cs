@@ -184,19 +184,22 @@ public sealed class I8042Tests
         // where the 8042 shows the port last written and the command byte's system flag.
         const int statusMask = 0xf3;
         var script = new QemuPortScript().In8(0x64, statusMask);
+        void ReadReplies(int replies)
+        {
+            for (int i = 0; i < replies; i++)
+                script.In8(0x64, statusMask).In8(0x60);
+        }
         void Command(int cmd, int replies)
         {
             script.Out8(0x64, cmd);
-            for (int i = 0; i < replies; i++)
-                script.In8(0x64, statusMask).In8(0x60);
+            ReadReplies(replies);
         }
         void Send(int prefix, int value, int replies)
         {
             if (prefix != 0)
                 script.Out8(0x64, prefix);
             script.Out8(0x60, value);
-            for (int i = 0; i < replies; i++)
-                script.In8(0x64, statusMask).In8(0x60);
+            ReadReplies(replies);
         }
         Command(0xaa, 1);
         Command(0x20, 1);

@@ -71,8 +71,8 @@ public static class AcpiTables
         };
         if (platform.Hpet)
             entries.Add(Place(HpetTable(), 16));
-        uint rsdt = Place(Table("RSDT", 1, [.. entries.SelectMany(e => Le(e, 4))]), 16);
-        uint xsdt = Place(Table("XSDT", 1, [.. entries.SelectMany(e => Le(e, 8))]), 16);
+        uint rsdt = Place(Table("RSDT", 1, [.. entries.SelectMany(e => Aml.LittleEndian(e, 4))]), 16);
+        uint xsdt = Place(Table("XSDT", 1, [.. entries.SelectMany(e => Aml.LittleEndian(e, 8))]), 16);
         byte[] bytes = [.. image];
         Rsdp(rsdt, xsdt).CopyTo(bytes, rsdpOffset);
         return new AcpiImage(address, bytes, address + (uint)rsdpOffset);
@@ -160,11 +160,11 @@ public static class AcpiTables
     public static byte[] Madt(AcpiPlatform platform)
     {
         var b = new List<byte>();
-        b.AddRange(Le(LocalApic.DefaultBase, 4));
-        b.AddRange(Le(1, 4));
+        b.AddRange(Aml.LittleEndian(LocalApic.DefaultBase, 4));
+        b.AddRange(Aml.LittleEndian(1, 4));
         for (int cpu = 0; cpu < platform.CpuCount; cpu++)
             b.AddRange([0, 8, (byte)cpu, (byte)cpu, 1, 0, 0, 0]);
-        b.AddRange([1, 12, 0, 0, .. Le(IoApic.DefaultBase, 4), .. Le(0, 4)]);
+        b.AddRange([1, 12, 0, 0, .. Aml.LittleEndian(IoApic.DefaultBase, 4), .. Aml.LittleEndian(0, 4)]);
         b.AddRange(SourceOverride(0, 2, 0));
         foreach (byte irq in new byte[] { 5, 9, 10, 11 })
             b.AddRange(SourceOverride(irq, irq, 0x000d));
@@ -256,7 +256,7 @@ public static class AcpiTables
     }
 
     private static byte[] SourceOverride(byte irq, uint gsi, ushort flags) =>
-        [2, 10, 0, irq, .. Le(gsi, 4), (byte)flags, (byte)(flags >> 8)];
+        [2, 10, 0, irq, .. Aml.LittleEndian(gsi, 4), (byte)flags, (byte)(flags >> 8)];
 
     /// <summary>The 36-byte system description header followed by the body, with the checksum making the sum zero.</summary>
     public static byte[] Table(string signature, byte revision, byte[] body)
@@ -282,13 +282,5 @@ public static class AcpiTables
         foreach (byte x in bytes)
             sum += x;
         return (byte)-sum;
-    }
-
-    private static byte[] Le(ulong value, int size)
-    {
-        var b = new byte[size];
-        for (int i = 0; i < size; i++)
-            b[i] = (byte)(value >> (8 * i));
-        return b;
     }
 }

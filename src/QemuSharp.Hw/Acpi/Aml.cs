@@ -114,7 +114,8 @@ public static class Aml
 
     public static byte[] Concat(IEnumerable<byte[]> parts) => [.. parts.SelectMany(p => p)];
 
-    private static byte[] LittleEndian(ulong value, int size)
+    /// <summary>The low <paramref name="size"/> bytes of <paramref name="value"/>, least significant first, as ACPI stores integers.</summary>
+    internal static byte[] LittleEndian(ulong value, int size)
     {
         var b = new byte[size];
         for (int i = 0; i < size; i++)

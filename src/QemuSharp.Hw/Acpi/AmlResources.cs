@@ -29,7 +29,7 @@ public static class AmlResources
     }
 
     public static byte[] Memory32Fixed(bool writable, uint address, uint length) =>
-        [Memory32FixedTag, 9, 0, (byte)(writable ? 1 : 0), .. Le(address, 4), .. Le(length, 4)];
+        [Memory32FixedTag, 9, 0, (byte)(writable ? 1 : 0), .. Aml.LittleEndian(address, 4), .. Aml.LittleEndian(length, 4)];
 
     public static byte[] WordBusNumber(ushort minimum, ushort maximum) =>
         WordAddress(BusNumberSpace, 0, minimum, maximum);
@@ -44,21 +44,13 @@ public static class AmlResources
         byte typeFlags = (byte)(1 | (cacheable ? 1 << 1 : 0));
         uint length = maximum - minimum + 1;
         return [DWordAddressTag, 23, 0, MemorySpace, FixedProducer, typeFlags,
-            .. Le(0, 4), .. Le(minimum, 4), .. Le(maximum, 4), .. Le(0, 4), .. Le(length, 4)];
+            .. Aml.LittleEndian(0, 4), .. Aml.LittleEndian(minimum, 4), .. Aml.LittleEndian(maximum, 4), .. Aml.LittleEndian(0, 4), .. Aml.LittleEndian(length, 4)];
     }
 
     private static byte[] WordAddress(byte space, byte typeFlags, ushort minimum, ushort maximum)
     {
         ushort length = (ushort)(maximum - minimum + 1);
         return [WordAddressTag, 13, 0, space, FixedProducer, typeFlags,
-            .. Le(0, 2), .. Le(minimum, 2), .. Le(maximum, 2), .. Le(0, 2), .. Le(length, 2)];
-    }
-
-    private static byte[] Le(ulong value, int size)
-    {
-        var b = new byte[size];
-        for (int i = 0; i < size; i++)
-            b[i] = (byte)(value >> (8 * i));
-        return b;
+            .. Aml.LittleEndian(0, 2), .. Aml.LittleEndian(minimum, 2), .. Aml.LittleEndian(maximum, 2), .. Aml.LittleEndian(0, 2), .. Aml.LittleEndian(length, 2)];
     }
 }

@@ -63,7 +63,7 @@ public sealed class I8259Pic : IIoHandler
         io.Map(0x20, 2, new ByteWideIo(_master), "pic");
         io.Map(0xa0, 2, new ByteWideIo(_slave), "pic");
         io.Map(0x4d0, 1, this, "elcr");
-        io.Map(0x4d1, 1, new IoHandler((o, s) => ((IIoHandler)this).Read(o + 1, s), (o, s, v) => ((IIoHandler)this).Write(o + 1, s, v)), "elcr");
+        io.Map(0x4d1, 1, new OffsetIo(this, 1), "elcr");
     }
 
     public void SetIrq(int irq, bool level)

@@ -33,8 +33,7 @@ public sealed class PciConfigPorts : IIoHandler
     public void Attach(IoPortSpace io)
     {
         io.Map(0xcf8, 4, this, "pci-conf-idx");
-        ulong data = (ulong)Register.ConfigData;
-        io.Map(0xcfc, 4, new IoHandler((o, s) => Read(o + data, s), (o, s, v) => Write(o + data, s, v)), "pci-conf-data");
+        io.Map(0xcfc, 4, new OffsetIo(this, (ulong)Register.ConfigData), "pci-conf-data");
     }
 
     public void Reset() => _address = 0;

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using QemuSharp.Accel;
 using QemuSharp.Target.X86.Cpu;
+using QemuSharp.Target.X86.Mmu;
 using QemuSharp.Target.X86.Translate;
 
 namespace QemuSharp.Target.X86.Exec;
@@ -73,37 +74,22 @@ public sealed class Interpreter
                 ForgetJumpsIfNeeded(c);
             }
             c.Tlb.SyncCodePages();
-            X86Block block;
+            ExitReason exit;
             try
             {
-                block = FindBlock(c.Rip, previous);
+                X86Block block = FindBlock(c.Rip, previous);
+                OnBlock?.Invoke(block);
+                previous = block;
+                exit = RunBlock(c, block);
             }
             catch (GuestFault)
             {
-                if (!c.SystemMode)
-                    return ExitReason.Fault;
-                ExitReason delivered = c.DeliverFault();
-                if (delivered != ExitReason.None)
-                    return delivered;
-                c.StopBlock = false;
-                previous = null;
-                ForgetJumpsIfNeeded(c);
-                continue;
+                exit = ExitReason.Fault;
             }
-            OnBlock?.Invoke(block);
-            previous = block;
-            ExitReason exit = RunBlock(c, block);
+            if (exit == ExitReason.Fault && c.SystemMode)
+                exit = DeliverFault(c);
             if (exit != ExitReason.None)
-            {
-                if (exit != ExitReason.Fault || !c.SystemMode)
-                    return exit;
-                exit = c.DeliverFault();
-                if (exit != ExitReason.None)
-                    return exit;
-                c.Exit = ExitReason.None;
-                c.StopBlock = false;
-                c.CodeModified = true;
-            }
+                return exit;
             if (c.CodeModified)
             {
                 c.CodeModified = false;
@@ -111,6 +97,21 @@ public sealed class Interpreter
                 ForgetJumpsIfNeeded(c);
             }
         }
+    }
+
+    /// <summary>
+    /// Delivers the fault that ended a block or its translation. Delivery marks the mode changed,
+    /// so the caller drops the block link and, if mappings changed, the jump cache.
+    /// </summary>
+    private static ExitReason DeliverFault(X86Cpu c)
+    {
+        ExitReason exit = c.DeliverFault();
+        if (exit == ExitReason.None)
+        {
+            c.Exit = ExitReason.None;
+            c.StopBlock = false;
+        }
+        return exit;
     }
 
     private void ForgetJumpsIfNeeded(X86Cpu c)
@@ -196,17 +197,15 @@ public sealed class Interpreter
         ulong physical = c.Tlb.CodePhysical(linear);
         X86Block? b = _blocks.Find(pc, mode, physical);
         // A block whose last instruction runs into the next page is valid only while that page maps the same.
-        if (b != null && b.LastPage != b.FirstPage && (c.Tlb.CodePhysical(b.End - 1 + c.CodeBase) & SoftTlbPageMask) != b.LastPage)
+        if (b != null && b.LastPage != b.FirstPage && (c.Tlb.CodePhysical(b.End - 1 + c.CodeBase) & SoftTlb.PageMask) != b.LastPage)
             b = null;
         return b ?? _blocks.Add(_translator.Translate(c, pc, mode, physical));
     }
-
-    private const ulong SoftTlbPageMask = Mmu.SoftTlb.PageMask;
 
     /// <summary>
     /// In system mode a block links only to blocks in its own page and mode, with their code in one
     /// page: such a link stays right whatever the page tables do, as long as both blocks are valid.
     /// </summary>
     private static bool CanChain(X86Block from, X86Block to) =>
-        from.Mode == to.Mode && ((from.Pc ^ to.Pc) & SoftTlbPageMask) == 0 && to.FirstPage == to.LastPage && from.FirstPage == to.FirstPage;
+        from.Mode == to.Mode && ((from.Pc ^ to.Pc) & SoftTlb.PageMask) == 0 && to.FirstPage == to.LastPage && from.FirstPage == to.FirstPage;
 }

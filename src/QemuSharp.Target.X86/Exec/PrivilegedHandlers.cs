@@ -59,21 +59,25 @@ public static class PrivilegedHandlers
         c.R[op.Reg0] = RegisterWidth(c, v);
     }
 
-    public static void MovToDr(X86Cpu c, ref Op op)
+    /// <summary>The DR named by Cond after the CPL 0 check: DR4 and DR5 alias DR6 and DR7 unless CR4.DE is set, then they are #UD.</summary>
+    private static int DebugRegister(X86Cpu c, ref Op op)
     {
         RequireCpl0(c);
         int n = op.Cond is 4 or 5 && (c.Cr4 & Cr4De) == 0 ? op.Cond + 2 : op.Cond;
         if (n is 4 or 5 or > 7)
             throw c.RaiseUd();
+        return n;
+    }
+
+    public static void MovToDr(X86Cpu c, ref Op op)
+    {
+        int n = DebugRegister(c, ref op);
         c.Dr[n] = RegisterWidth(c, c.R[op.Reg1]);
     }
 
     public static void MovFromDr(X86Cpu c, ref Op op)
     {
-        RequireCpl0(c);
-        int n = op.Cond is 4 or 5 && (c.Cr4 & Cr4De) == 0 ? op.Cond + 2 : op.Cond;
-        if (n is 4 or 5 or > 7)
-            throw c.RaiseUd();
+        int n = DebugRegister(c, ref op);
         c.R[op.Reg0] = RegisterWidth(c, c.Dr[n]);
     }
 
@@ -161,8 +165,10 @@ public static class PrivilegedHandlers
         if (c.Tlb.Mmu is Mmu.SystemMmu { LargePagesCached: true })
             c.FlushTlb();
         else
+        {
             c.Tlb.FlushPage(Ea(c, ref op));
-        c.TranslationsChanged();
+            c.TranslationsChanged();
+        }
     }
 
     /// <summary>WBINVD and INVD: caches are coherent here, so only the privilege check remains.</summary>

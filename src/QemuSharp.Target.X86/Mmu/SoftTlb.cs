@@ -69,7 +69,7 @@ public sealed unsafe class SoftTlb
     }
 
     private static void Clear(TlbEntry[] entries) =>
-        entries.AsSpan().Fill(new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid });
+        entries.AsSpan().Fill(TlbEntry.Empty);
 
     public void FlushPage(ulong address)
     {
@@ -80,7 +80,7 @@ public sealed unsafe class SoftTlb
 
     private static void Invalidate(TlbEntry[] entries, SlowTlbEntry[] slow, int i)
     {
-        entries[i] = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
+        entries[i] = TlbEntry.Empty;
         slow[i] = default;
     }
 
@@ -161,7 +161,7 @@ public sealed unsafe class SoftTlb
             s = new SlowTlbEntry { Epoch = _epoch, Tag = page, PhysicalPage = codeKey, IoReadTag = TlbEntry.Invalid, IoWriteTag = TlbEntry.Invalid };
         if (t.HostPage == 0)
         {
-            e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid };
+            e = TlbEntry.Empty;
             if (t.Readable)
                 s.IoReadTag = page;
             if (t.Writable)
@@ -170,7 +170,7 @@ public sealed unsafe class SoftTlb
         }
         long addend = t.HostPage - (long)page;
         if (e.Addend != addend || (e.ReadTag != page && e.WriteTag != page && e.FetchTag != page))
-            e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid, Addend = addend };
+            e = TlbEntry.Empty with { Addend = addend };
         if (t.Readable)
             e.ReadTag = page;
         if (t.Executable)
@@ -182,20 +182,7 @@ public sealed unsafe class SoftTlb
                 return null;
         }
         else if (t.Writable)
-        {
-            var cp = CodePages;
-            if (cp != null && cp.HasCode(codeKey))
-            {
-                if (access == Access.Write)
-                {
-                    cp.InvalidatePage(codeKey);
-                    _cpu.CodeModified = true;
-                    _cpu.StopBlock = true;
-                }
-            }
-            else
-                e.WriteTag = page;
-        }
+            AllowWrite(ref e, page, codeKey, access);
         return (byte*)(addend + (long)address);
     }
 
@@ -205,27 +192,34 @@ public sealed unsafe class SoftTlb
         ulong page = address & PageMask;
         long addend = t.HostPage - (long)page;
         if (e.Addend != addend || (e.ReadTag != page && e.WriteTag != page && e.FetchTag != page))
-            e = new TlbEntry { ReadTag = TlbEntry.Invalid, WriteTag = TlbEntry.Invalid, FetchTag = TlbEntry.Invalid, Addend = addend };
+            e = TlbEntry.Empty with { Addend = addend };
         if (t.Readable)
             e.ReadTag = page;
         if (t.Executable)
             e.FetchTag = page;
         if (t.Writable)
-        {
-            var cp = CodePages;
-            if (cp != null && cp.HasCode(page))
-            {
-                if (access == Access.Write)
-                {
-                    cp.InvalidatePage(page);
-                    _cpu.CodeModified = true;
-                    _cpu.StopBlock = true;
-                }
-            }
-            else
-                e.WriteTag = page;
-        }
+            AllowWrite(ref e, page, page, access);
         return (byte*)(addend + (long)address);
+    }
+
+    /// <summary>
+    /// Makes a writable RAM page writable through the fast path, unless it holds translated code:
+    /// then a write invalidates that code and ends the running block, and the next write misses again.
+    /// </summary>
+    private void AllowWrite(ref TlbEntry e, ulong page, ulong codeKey, Access access)
+    {
+        var cp = CodePages;
+        if (cp != null && cp.HasCode(codeKey))
+        {
+            if (access == Access.Write)
+            {
+                cp.InvalidatePage(codeKey);
+                _cpu.CodeModified = true;
+                _cpu.StopBlock = true;
+            }
+        }
+        else
+            e.WriteTag = page;
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
             physical = _cpu.LongMode ? pageAddress : pageAddress & 0xffff_ffffUL;
         else
         {
-            var walk = _cpu.LongMode ? WalkLong(pageAddress) : (_cpu.Cr4 & Cr4Pae) != 0 ? WalkPae(pageAddress) : WalkLegacy(pageAddress);
+            var walk = WalkTables(pageAddress);
             if (walk.Fault != FaultKind.None)
                 return Refuse(out translation, walk.Fault, access, user);
             bool userOk = walk.User || !user;
@@ -80,10 +80,14 @@ public sealed unsafe class SystemMmu : IGuestMmu
             physical = _cpu.LongMode ? linear : linear & 0xffff_ffffUL;
             return true;
         }
-        var walk = _cpu.LongMode ? WalkLong(page) : (_cpu.Cr4 & Cr4Pae) != 0 ? WalkPae(page) : WalkLegacy(page);
+        var walk = WalkTables(page);
         physical = walk.Physical | (linear & 0xfff);
         return walk.Fault == FaultKind.None;
     }
+
+    /// <summary>Walks the page tables of the current paging mode: 4-level long mode, PAE or 32-bit.</summary>
+    private Walk WalkTables(ulong page) =>
+        _cpu.LongMode ? WalkLong(page) : (_cpu.Cr4 & Cr4Pae) != 0 ? WalkPae(page) : WalkLegacy(page);
 
     private enum FaultKind : byte { None, NotPresent, Protection, Reserved, NonCanonical }
 
@@ -115,7 +119,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
 
     private Walk WalkLong(ulong va)
     {
-        var w = new Walk { Write = true, User = true, Wide = true, E0 = NoEntry, E1 = NoEntry, E2 = NoEntry, E3 = NoEntry };
+        var w = StartWalk(wide: true);
         if ((ulong)((long)(va << 16) >> 16) != va)
             return w with { Fault = FaultKind.NonCanonical };
         ulong table = _cpu.Cr3 & AddressMask;
@@ -148,7 +152,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
 
     private Walk WalkPae(ulong va)
     {
-        var w = new Walk { Write = true, User = true, Wide = true, E0 = NoEntry, E1 = NoEntry, E2 = NoEntry, E3 = NoEntry };
+        var w = StartWalk(wide: true);
         va &= 0xffff_ffffUL;
         ulong pdpte = _memory.Read((_cpu.Cr3 & 0xffff_ffe0UL) + ((va >> 30) & 3) * 8, 8);
         if ((pdpte & Present) == 0)
@@ -181,7 +185,7 @@ public sealed unsafe class SystemMmu : IGuestMmu
 
     private Walk WalkLegacy(ulong va)
     {
-        var w = new Walk { Write = true, User = true, E0 = NoEntry, E1 = NoEntry, E2 = NoEntry, E3 = NoEntry };
+        var w = StartWalk(wide: false);
         va &= 0xffff_ffffUL;
         ulong at = (_cpu.Cr3 & 0xffff_f000UL) + ((va >> 22) & 1023) * 4;
         ulong pde = _memory.Read(at, 4);
@@ -207,6 +211,10 @@ public sealed unsafe class SystemMmu : IGuestMmu
         w.Dirty = (pte & Dirty) != 0;
         return w;
     }
+
+    /// <summary>A walk before its first entry: everything allowed, no entries visited; <paramref name="wide"/> for 8-byte entries.</summary>
+    private static Walk StartWalk(bool wide) =>
+        new() { Write = true, User = true, Wide = wide, E0 = NoEntry, E1 = NoEntry, E2 = NoEntry, E3 = NoEntry };
 
     private static void Accumulate(ref Walk w, ulong e)
     {

@@ -10,6 +10,9 @@ public struct TlbEntry
 {
     public const ulong Invalid = 1;
 
+    /// <summary>An entry that matches no page for any access.</summary>
+    public static readonly TlbEntry Empty = new() { ReadTag = Invalid, WriteTag = Invalid, FetchTag = Invalid };
+
     public ulong ReadTag;
     public ulong WriteTag;
     public ulong FetchTag;

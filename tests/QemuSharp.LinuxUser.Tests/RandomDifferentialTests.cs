@@ -12,18 +12,13 @@ namespace QemuSharp.LinuxUser.Tests;
 public sealed class RandomDifferentialTests
 {
     private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("QEMUSHARP_DIFF_CASES"), out int n) ? n : 3000;
-    private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("QEMUSHARP_DIFF_SEED"), out int s) ? s : 20261125;
 
     [Fact]
     public void IntegerInstructionsShouldMatchTheHostCpu()
     {
-        string runner = GuestPrograms.Build("difftest", "difftest/runner.c", "difftest/runner.S");
-        var gen = new RandomInstructionGenerator(Seed);
+        var gen = new RandomInstructionGenerator(Difftest.Seed);
         var cases = new List<List<Instruction>>();
-        var input = new MemoryStream();
-        var w = new BinaryWriter(input);
-        w.Write(Cases);
-        for (int c = 0; c < Cases; c++)
+        var (expected, actual, stderr) = Difftest.Run(Cases, (w, c) =>
         {
             var seq = Enumerable.Range(0, 1 + c % 6).Select(_ => gen.NextInstruction()).ToList();
             cases.Add(seq);
@@ -36,28 +31,12 @@ public sealed class RandomDifferentialTests
             var mem = new byte[256];
             new Random(c).NextBytes(mem);
             w.Write(mem);
-        }
-        byte[] bytes = input.ToArray();
-        var native = Run.Native(runner, [], stdinBytes: bytes);
-        var emulated = Run.Emulated(runner, [], stdinBytes: bytes);
-        Assert.Equal(0, native.ExitCode);
-        string[] expected = native.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] actual = emulated.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var report = new StringBuilder();
-        int mismatches = 0;
-        for (int c = 0; c < expected.Length; c++)
-        {
-            string got = c < actual.Length ? actual[c] : "(missing: " + emulated.Stderr.Trim() + ")";
-            if (got == expected[c])
-                continue;
-            if (++mismatches <= 15)
-                report.AppendLine($"case {c}: {string.Join("; ", cases[c])}\n  native:   {Describe(expected[c], got)}");
-        }
+        });
+        var (mismatches, report) = Difftest.Compare(expected, actual, stderr, 15,
+            (c, got) => $"case {c}: {string.Join("; ", cases[c])}\n  native:   {Describe(expected[c], got)}");
         Console.WriteLine($"differential: {expected.Length} cases, {mismatches} mismatches");
-        Assert.True(mismatches == 0, $"{mismatches} of {expected.Length} cases differ (seed {Seed}):\n{report}");
+        Assert.True(mismatches == 0, $"{mismatches} of {expected.Length} cases differ (seed {Difftest.Seed}):\n{report}");
     }
-
-    private static readonly string[] Names = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "flags"];
 
     private static string Describe(string expected, string actual)
     {
@@ -66,7 +45,7 @@ public sealed class RandomDifferentialTests
         var sb = new StringBuilder();
         for (int i = 0; i < Math.Min(e.Length, a.Length); i++)
             if (e[i] != a[i])
-                sb.Append(i < Names.Length ? $"{Names[i]} {e[i]} vs {a[i]}  " : "memory differs  ");
+                sb.Append(i < Difftest.RegisterNames.Length ? $"{Difftest.RegisterNames[i]} {e[i]} vs {a[i]}  " : "memory differs  ");
         return sb.Length > 0 ? sb.ToString() : actual;
     }
 }

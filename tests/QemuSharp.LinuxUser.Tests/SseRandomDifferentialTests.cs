@@ -12,18 +12,13 @@ namespace QemuSharp.LinuxUser.Tests;
 public sealed class SseRandomDifferentialTests
 {
     private static int Cases => int.TryParse(Environment.GetEnvironmentVariable("QEMUSHARP_SSE_CASES"), out int n) ? n : 4000;
-    private static int Seed => int.TryParse(Environment.GetEnvironmentVariable("QEMUSHARP_DIFF_SEED"), out int s) ? s : 20261125;
 
     [Fact]
     public void SseInstructionsShouldMatchTheHostCpu()
     {
-        string runner = GuestPrograms.Build("difftest", "difftest/runner.c", "difftest/runner.S");
-        var gen = new SseInstructionGenerator(Seed);
+        var gen = new SseInstructionGenerator(Difftest.Seed);
         var cases = new List<List<Instruction>>();
-        var input = new MemoryStream();
-        var w = new BinaryWriter(input);
-        w.Write(Cases);
-        for (int c = 0; c < Cases; c++)
+        var (expected, actual, stderr) = Difftest.Run(Cases, (w, c) =>
         {
             var seq = Enumerable.Range(0, 1 + c % 4).Select(_ => gen.NextInstruction()).ToList();
             cases.Add(seq);
@@ -34,29 +29,13 @@ public sealed class SseRandomDifferentialTests
                 w.Write(gen.NextGpr());
             w.Write(0x202UL | (gen.NextGpr() & 0x8d5));
             w.Write(gen.NextScratch());
-        }
-        byte[] bytes = input.ToArray();
-        var native = Run.Native(runner, [], stdinBytes: bytes);
-        var emulated = Run.Emulated(runner, [], stdinBytes: bytes);
-        Assert.Equal(0, native.ExitCode);
-        string[] expected = native.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        string[] actual = emulated.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        });
         Assert.Equal(Cases, expected.Length);
-        var report = new StringBuilder();
-        int mismatches = 0;
-        for (int c = 0; c < expected.Length; c++)
-        {
-            string got = c < actual.Length ? actual[c] : "(missing: " + emulated.Stderr.Trim() + ")";
-            if (got == expected[c])
-                continue;
-            if (++mismatches <= 20)
-                report.AppendLine($"case {c}: {string.Join("; ", cases[c])}\n  {Describe(expected[c], got)}");
-        }
+        var (mismatches, report) = Difftest.Compare(expected, actual, stderr, 20,
+            (c, got) => $"case {c}: {string.Join("; ", cases[c])}\n  {Describe(expected[c], got)}");
         Console.WriteLine($"SSE differential: {expected.Length} cases, {mismatches} mismatches");
-        Assert.True(mismatches == 0, $"{mismatches} of {expected.Length} cases differ (seed {Seed}):\n{report}");
+        Assert.True(mismatches == 0, $"{mismatches} of {expected.Length} cases differ (seed {Difftest.Seed}):\n{report}");
     }
-
-    private static readonly string[] Names = ["rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "flags"];
 
     /// <summary>The registers that differ, and the scratch as 16-byte rows named by what the epilogue stored there.</summary>
     private static string Describe(string expected, string actual)
@@ -66,9 +45,9 @@ public sealed class SseRandomDifferentialTests
         if (e.Length != a.Length)
             return $"native {expected}\n  emulated {actual}";
         var sb = new StringBuilder();
-        for (int i = 0; i < Names.Length; i++)
+        for (int i = 0; i < Difftest.RegisterNames.Length; i++)
             if (e[i] != a[i])
-                sb.Append($"{Names[i]} {e[i]} vs {a[i]}  ");
+                sb.Append($"{Difftest.RegisterNames[i]} {e[i]} vs {a[i]}  ");
         string em = e[^1], am = a[^1];
         for (int row = 0; row < 16; row++)
         {

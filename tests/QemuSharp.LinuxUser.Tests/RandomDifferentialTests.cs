@@ -32,6 +32,7 @@ public sealed class RandomDifferentialTests
             new Random(c).NextBytes(mem);
             w.Write(mem);
         });
+        Assert.Equal(Cases, expected.Length);
         var (mismatches, report) = Difftest.Compare(expected, actual, stderr, 15,
             (c, got) => $"case {c}: {string.Join("; ", cases[c])}\n  native:   {Describe(expected[c], got)}");
         Console.WriteLine($"differential: {expected.Length} cases, {mismatches} mismatches");
